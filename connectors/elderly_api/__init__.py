@@ -1,0 +1,7 @@
+"""市养老服务信息平台: a city system with a REST API (API key, JSON, idempotency keys)."""
+
+from connectors.elderly_api._client import ElderlyApiConnector
+
+connector = ElderlyApiConnector()
+
+__all__ = ["ElderlyApiConnector", "connector"]

@@ -1,0 +1,64 @@
+"""API client: look up first, then POST with an idempotency key; map errors by status."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+
+import httpx
+
+from connectors.elderly_api._errors import REJECTED, STATUS
+from connectors.elderly_api._manifest import MANIFEST
+from connectors.elderly_api._mapping import to_target
+from connectors.sdk import Application, DeliveryContext, Receipt
+from hub.errors import BusinessRejection, RobotBroken, TargetUnavailable
+
+_PATH = "/api/v1/allowance-applications"
+
+
+class ElderlyApiConnector:
+    manifest = MANIFEST
+
+    def map(self, application: Application) -> dict[str, str]:
+        return to_target(application)
+
+    async def deliver(self, ctx: DeliveryContext, application: Application) -> Receipt:
+        headers = {"X-API-Key": ctx.config["api_key"]}
+        async with httpx.AsyncClient(base_url=ctx.config["base_url"], timeout=20.0) as http:
+            existing = await self._lookup(http, headers, application)
+            if existing:
+                return Receipt(receipt_no=existing, existing=True)
+            ctx.heartbeat({"step": "looked_up"})
+            response = await self._send(
+                http.post(
+                    _PATH,
+                    json=self.map(application),
+                    headers={**headers, "Idempotency-Key": ctx.idempotency_key},
+                )
+            )
+            receipt_no = str(response.json()["receipt_no"])
+            ctx.heartbeat({"step": "submitted", "receipt_no": receipt_no})
+            return Receipt(receipt_no=receipt_no, existing=response.status_code == 200)
+
+    async def _lookup(
+        self, http: httpx.AsyncClient, headers: dict[str, str], application: Application
+    ) -> str | None:
+        response = await self._send(
+            http.get(_PATH, params={"id_number": application.id_number}, headers=headers)
+        )
+        for item in response.json().get("items", []):
+            if item.get("allowance_type") == application.allowance_type:
+                return str(item["receipt_no"])
+        return None
+
+    async def _send(self, request: Awaitable[httpx.Response]) -> httpx.Response:
+        try:
+            response = await request
+        except httpx.TransportError as exc:
+            raise TargetUnavailable(f"transport: {type(exc).__name__}") from None
+        if response.status_code < 300:
+            return response
+        if response.status_code == REJECTED:
+            reason = str(response.json().get("message", "")) or "目标系统退回了申请"
+            raise BusinessRejection("platform rejected the application", user_message=reason)
+        error = STATUS.get(response.status_code, RobotBroken)
+        raise error(f"HTTP {response.status_code} from {MANIFEST.id}")

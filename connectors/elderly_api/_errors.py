@@ -1,0 +1,18 @@
+"""HTTP status -> meaning for the hub (the connector's error table)."""
+
+from __future__ import annotations
+
+from hub.errors import CredentialsRejected, HubError, RobotBroken, TargetUnavailable
+
+STATUS: dict[int, type[HubError]] = {
+    401: CredentialsRejected,
+    403: CredentialsRejected,
+    409: RobotBroken,  # same idempotency key, different body: our mapping changed mid-flight
+    429: TargetUnavailable,
+    500: TargetUnavailable,
+    502: TargetUnavailable,
+    503: TargetUnavailable,
+    504: TargetUnavailable,
+}
+#: 422 carries the platform's reason and is a business rejection shown to the worker.
+REJECTED = 422

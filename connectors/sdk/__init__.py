@@ -1,0 +1,19 @@
+"""Connector SDK: what a downstream-system connector declares and implements."""
+
+from connectors.sdk._browser import BrowserPool
+from connectors.sdk._connector import Application, Connector, DeliveryContext, Receipt
+from connectors.sdk._manifest import FieldDecl, Manifest, RetryPolicyDecl
+from connectors.sdk._registry import ENTRY_POINT_GROUP, load_connectors
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "Application",
+    "BrowserPool",
+    "Connector",
+    "DeliveryContext",
+    "FieldDecl",
+    "Manifest",
+    "Receipt",
+    "RetryPolicyDecl",
+    "load_connectors",
+]

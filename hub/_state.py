@@ -1,0 +1,25 @@
+"""What the running hub holds: built once at start-up, reached through request dependencies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from temporalio.client import Client
+
+from connectors.sdk import Connector
+from hub.auth import OidcClient
+from hub.crypto import FieldCipher
+from hub.settings import Settings
+from identity import TokenValidator
+
+
+@dataclass
+class HubState:
+    settings: Settings
+    engine: Engine
+    cipher: FieldCipher
+    validator: TokenValidator
+    oidc: OidcClient
+    connectors: dict[str, Connector]
+    temporal: Client | None = None

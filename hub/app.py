@@ -1,0 +1,91 @@
+"""The hub's FastAPI application: portal, REST API, login; one exception handler."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from connectors.sdk import load_connectors
+from hub import submitting
+from hub._state import HubState
+from hub.api import router as api_router
+from hub.auth import OidcClient
+from hub.auth._routes import router as auth_router
+from hub.crypto import FieldCipher
+from hub.errors import HubError, Unauthenticated
+from hub.portal import router as portal_router
+from hub.portal import templates
+from hub.settings import Settings, get_settings
+from hub.store import make_engine
+from identity import TokenValidator
+
+log = logging.getLogger(__name__)
+
+
+def build_state(settings: Settings) -> HubState:
+    kc = settings.keycloak
+    return HubState(
+        settings=settings,
+        engine=make_engine(settings.database_url),
+        cipher=FieldCipher(**settings.crypto.model_dump()),
+        validator=TokenValidator(issuer=kc.issuer, audience=kc.client_id),
+        oidc=OidcClient(
+            issuer=kc.issuer,
+            client_id=kc.client_id,
+            client_secret=kc.client_secret,
+            redirect_uri=f"{settings.hub.url}/auth/callback",
+        ),
+        connectors=load_connectors(),
+    )
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    state = build_state(settings or get_settings())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        t = state.settings.temporal
+        state.temporal = await submitting.connect_temporal(t.address, t.namespace)
+        yield
+
+    app = FastAPI(title="社区一表通 Hub", lifespan=lifespan)
+    app.state.hub = state
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "portal" / "static"))
+    app.include_router(auth_router)
+    app.include_router(api_router)
+    app.include_router(portal_router)
+    app.add_exception_handler(HubError, _handle_hub_error)  # type: ignore[arg-type]
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, bool]:
+        return {"ok": True}
+
+    return app
+
+
+async def _handle_hub_error(request: Request, exc: HubError) -> Response:
+    """The one place project errors become HTTP responses (JSON for the API, pages otherwise)."""
+    if exc.status_code >= 500:
+        log.error("%s on %s: %s", type(exc).__name__, request.url.path, exc.detail)
+    if request.url.path.startswith("/api/"):
+        body: dict[str, object] = {"error": type(exc).__name__, "message": exc.user_message}
+        if getattr(exc, "field_errors", None):
+            body["field_errors"] = exc.field_errors  # type: ignore[attr-defined]
+        return JSONResponse(body, status_code=exc.status_code)
+    if isinstance(exc, Unauthenticated) and request.method == "GET":
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/auth/login?next={quote(target)}", status_code=303)
+    page: HTMLResponse = templates.TemplateResponse(
+        request,
+        "error.html",
+        {"user": None, "title": "无法完成操作", "message": exc.user_message, "csrf_token": ""},
+        status_code=exc.status_code,
+    )
+    return page

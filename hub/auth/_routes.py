@@ -1,0 +1,74 @@
+"""Portal login and logout routes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse
+
+from hub.auth._sessions import COOKIE, close_session, open_session
+from hub.deps import CurrentUser, SessionDep, StateDep
+from hub.errors import Unauthenticated
+from identity import InvalidToken
+
+router = APIRouter(prefix="/auth", include_in_schema=False)
+
+
+def _safe_return(path: str) -> str:
+    # Only same-site paths: never an open redirect to another host.
+    return path if path.startswith("/") and not path.startswith("//") else "/"
+
+
+@router.get("/login")
+def login(state: StateDep, session: SessionDep, next: str = "/") -> RedirectResponse:
+    url = state.oidc.begin_login(session=session, return_to=_safe_return(next))
+    return RedirectResponse(url, status_code=303)
+
+
+@router.get("/callback")
+async def callback(
+    request: Request,
+    state: StateDep,
+    session: SessionDep,
+    code: str = "",
+    error: str = "",
+) -> RedirectResponse:
+    login_state = state.oidc.take_login_state(
+        session=session, state=request.query_params.get("state", "")
+    )
+    session.commit()  # the state is spent even if what follows fails
+    if error or not code:
+        raise Unauthenticated(f"keycloak returned {error or 'no code'}")
+    tokens = await state.oidc.exchange_code(code=code, login=login_state)
+    try:
+        principal = state.validator.validate(tokens["access_token"])
+    except InvalidToken as exc:
+        raise Unauthenticated(f"access token rejected: {exc}") from None
+    idle = timedelta(minutes=state.settings.hub.session_idle_minutes)
+    cookie = open_session(
+        session=session, cipher=state.cipher, principal=principal, tokens=tokens, idle=idle
+    )
+    response = RedirectResponse(login_state.return_to, status_code=303)
+    response.set_cookie(
+        COOKIE,
+        cookie,
+        httponly=True,
+        samesite="lax",
+        path="/",
+        secure=state.settings.hub.url.startswith("https://"),
+    )
+    return response
+
+
+@router.post("/logout")
+def logout(
+    request: Request, _user: CurrentUser, state: StateDep, session: SessionDep
+) -> RedirectResponse:
+    id_token = close_session(session=session, cipher=state.cipher, cookie=request.cookies[COOKIE])
+    url = state.oidc.logout_url(
+        id_token=id_token, post_logout_redirect=f"{state.settings.hub.url}/"
+    )
+    response = RedirectResponse(url, status_code=303)
+    response.delete_cookie(COOKIE, path="/")
+    return response

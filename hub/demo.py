@@ -1,0 +1,110 @@
+"""Demo data: one street, two communities, their houses, households and residents.
+
+Idempotent: seeding a store that already has the communities changes nothing. ID numbers are
+valid (GB 11643 check character) but invented; region 320206 is 惠山区, 无锡市.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from hub.crypto import FieldCipher
+from hub.idcard import check_character
+from hub.store import Community, ResidentCreate, add_house_and_household, create_resident
+
+STREET = "玉祁街道"
+DISTRICT = "320206"
+COMMUNITY_A = Community(
+    code="320206104001", name="玉祁社区", street_name=STREET, district_code=DISTRICT
+)
+COMMUNITY_B = Community(
+    code="320206104002", name="瑞星社区", street_name=STREET, district_code=DISTRICT
+)
+
+# (name, birth date, sex) — the first of each list is the one the walkthrough uses.
+_PEOPLE_A = [
+    ("𠮷祥英", "19420315", "2"),
+    ("王建国", "19450708", "1"),
+    ("李秀兰", "19380122", "2"),
+    ("张德福", "19400911", "1"),
+    ("陈桂芳", "19470503", "2"),
+    ("周志明", "19520817", "1"),
+    ("吴玉珍", "19360229", "2"),
+    ("徐长生", "19431130", "1"),
+    ("孙美华", "19560614", "2"),
+    ("朱永强", "19600101", "1"),
+    ("马淑珍", "19441009", "2"),
+    ("胡宝根", "19390727", "1"),
+    ("郭凤英", "19480218", "2"),
+    ("何金海", "19251212", "1"),
+    ("高翠兰", "19501105", "2"),
+    ("林国平", "19630420", "1"),
+    ("罗月娥", "19410806", "2"),
+    ("梁振华", "19370313", "1"),
+    ("宋丽娟", "19700925", "2"),
+    ("郑荣根", "19460116", "1"),
+    ("谢𪚥芬", "19421027", "2"),
+    ("韩春生", "19580302", "1"),
+]
+_PEOPLE_B = [
+    ("唐素琴", "19410419", "2"),
+    ("冯志刚", "19440223", "1"),
+    ("于桂兰", "19390804", "2"),
+    ("董和平", "19501001", "1"),
+    ("萧玉梅", "19460612", "2"),
+    ("程金龙", "19380905", "1"),
+    ("曹秀珍", "19430117", "2"),
+    ("袁建华", "19550730", "1"),
+    ("邓凤仙", "19261121", "2"),
+    ("许国庆", "19491001", "1"),
+    ("傅兰英", "19420508", "2"),
+    ("沈长福", "19400214", "1"),
+    ("曾美玲", "19620927", "2"),
+    ("彭德胜", "19360618", "1"),
+    ("吕秀英", "19450303", "2"),
+    ("苏宝华", "19571208", "1"),
+    ("卢桂香", "19441214", "2"),
+    ("蒋志远", "19390421", "1"),
+    ("蔡月琴", "19480830", "2"),
+    ("贾振东", "19520509", "1"),
+    ("丁惠芳", "19370726", "2"),
+]
+
+
+def demo_id_number(birth: str, sex: str, seq: int) -> str:
+    """A valid 18-character ID for region 320206: odd sequence for men, even for women."""
+    order = seq * 2 + (1 if sex == "1" else 0)
+    first17 = f"{DISTRICT}{birth}{order % 1000:03d}"
+    return first17 + check_character(first17)
+
+
+def seed_demo(*, session: Session, cipher: FieldCipher) -> bool:
+    """Seed the demo street. Returns False when it was already there."""
+    if session.get(Community, COMMUNITY_A.code) is not None:
+        return False
+    session.add(Community.model_validate(COMMUNITY_A))
+    session.add(Community.model_validate(COMMUNITY_B))
+    session.flush()
+    for community, people, seq0 in ((COMMUNITY_A, _PEOPLE_A, 10), (COMMUNITY_B, _PEOPLE_B, 200)):
+        for i, (name, birth, sex) in enumerate(people):
+            building, room = 1 + i // 6, 101 + (i % 6) * 100
+            household = add_house_and_household(
+                session=session,
+                community=community.code,
+                building=f"{building}幢",
+                unit="1单元",
+                room=f"{room}室",
+                address=f"无锡市惠山区{STREET}{community.name}{building}幢1单元{room}室",
+            )
+            create_resident(
+                session=session,
+                cipher=cipher,
+                community=community.code,
+                data=ResidentCreate(
+                    name=name,
+                    id_number=demo_id_number(birth, sex, seq0 + i),
+                    phone=f"139{community.code[-2:]}{i:02d}{int(birth[4:8]):04d}"[:11],
+                    household_id=household.id,
+                ),
+            )
+    return True

@@ -1,0 +1,93 @@
+"""Request dependencies: the store session, the caller, and role checks."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlmodel import Session
+
+from hub._state import HubState
+from hub.auth import COOKIE, load_session
+from hub.errors import Forbidden, Unauthenticated
+from hub.store import PortalSession, session_scope
+from identity import InvalidToken, Principal
+
+
+def get_state(request: Request) -> HubState:
+    state: HubState = request.app.state.hub
+    return state
+
+
+StateDep = Annotated[HubState, Depends(get_state)]
+
+
+def get_session(state: StateDep) -> Iterator[Session]:
+    with session_scope(state.engine) as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_portal_session(
+    request: Request, state: StateDep, session: SessionDep
+) -> tuple[PortalSession, Principal] | None:
+    cookie = request.cookies.get(COOKIE)
+    if not cookie:
+        return None
+    idle = timedelta(minutes=state.settings.hub.session_idle_minutes)
+    return load_session(session=session, cipher=state.cipher, cookie=cookie, idle=idle)
+
+
+PortalSessionDep = Annotated[tuple[PortalSession, Principal] | None, Depends(get_portal_session)]
+
+
+async def get_current_user(
+    request: Request, state: StateDep, portal: PortalSessionDep
+) -> Principal:
+    """A bearer token (API clients) or the portal session cookie (the browser)."""
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        try:
+            return state.validator.validate(header[7:].strip())
+        except InvalidToken as exc:
+            raise Unauthenticated(f"bearer token rejected: {exc}") from None
+    if portal is None:
+        raise Unauthenticated("no session")
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        # Cookie-authenticated writes carry the session's CSRF token: the portal's forms in a
+        # hidden field, its scripts in a header. Bearer callers are not exposed to CSRF.
+        sent = request.headers.get("x-csrf-token")
+        if sent is None and request.headers.get("content-type", "").startswith(_FORM_TYPES):
+            sent = str((await request.form()).get("csrf_token", ""))
+        if not sent or not secrets.compare_digest(sent, portal[0].csrf_token):
+            raise Forbidden("csrf token missing or wrong", user_message="页面已过期，请刷新后重试")
+    return portal[1]
+
+
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+CurrentUser = Annotated[Principal, Depends(get_current_user)]
+
+
+def require_role(role: str) -> Callable[[Principal], Principal]:
+    def check(user: CurrentUser) -> Principal:
+        if role not in user.roles:
+            raise Forbidden(f"role {role} required")
+        return user
+
+    return check
+
+
+def community_of(user: Principal) -> str:
+    """The caller's community, from her token; callers without one see no residents."""
+    if not user.community_code:
+        raise Forbidden("no community in token", user_message="您的账号未关联社区")
+    return user.community_code
+
+
+Worker = Annotated[Principal, Depends(require_role("worker"))]

@@ -1,0 +1,73 @@
+"""`make run`: start the whole stack with demo data, print where everything is, stop on Ctrl-C."""
+
+from __future__ import annotations
+
+import signal
+import sys
+import time
+from pathlib import Path
+
+from hub.devstack._process import ServiceFailed
+from hub.devstack._stack import Stack
+from hub.settings import get_settings
+
+CACHE_DIR = Path(".cache")
+
+
+def main() -> int:
+    settings = get_settings()
+    stack = Stack(settings, cache_dir=CACHE_DIR)
+    began = time.monotonic()
+    print("正在启动社区一表通 (Temporal, Keycloak, simulators, worker, hub)…", flush=True)
+    # Ctrl-C and SIGTERM both end in stack.stop(); SIGINT is set explicitly because a shell
+    # that starts us in the background would otherwise leave it ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        stack.start()
+    except ServiceFailed as exc:
+        print(f"\n启动失败 / failed to start: {exc}", file=sys.stderr)
+        return 1
+    try:
+        print(_banner(stack, time.monotonic() - began), flush=True)
+        while all(s.process and s.process.poll() is None for s in stack.services):
+            time.sleep(1)
+        dead = [s for s in stack.services if s.process and s.process.poll() is not None]
+        for service in dead:
+            print(f"{service.name} stopped unexpectedly; log: {service.log_path}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        print("\n正在停止所有服务…", flush=True)
+        stack.stop()
+
+
+def _banner(stack: Stack, seconds: float) -> str:
+    s = stack.settings
+    password = s.keycloak.demo_password
+    return f"""
+社区一表通已就绪 (ready in {seconds:.0f}s)
+
+  工作人员门户 Portal       {s.hub.url}
+  Temporal Web UI           http://{s.temporal.host}:{s.temporal.ui_port}
+  Keycloak                  {s.keycloak.url}/admin
+                            (admin / {s.keycloak.admin_password})
+  省民政厅模拟系统          {s.simulators.civil_url}/records
+                            (robot {s.simulators.civil_user} / {s.simulators.civil_password})
+  市养老服务平台模拟接口    {s.simulators.api_url}/records
+  API docs                  {s.hub.url}/docs
+
+  演示账号 Demo logins (password {password}):
+    worker-a   玉祁社区 社区工作者
+    worker-b   瑞星社区 社区工作者
+    it-admin   IT 管理员
+    operator   运维人员
+
+  日志 Logs: {stack.log_dir}
+  按 Ctrl-C 停止全部服务 (stops everything started here).
+"""
+
+
+if __name__ == "__main__":
+    sys.exit(main())

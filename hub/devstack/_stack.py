@@ -1,0 +1,197 @@
+"""The whole local stack — Temporal, Keycloak, simulators, worker, hub — started and stopped as
+one. `make run` uses it, and so do the end-to-end tests, so what they test is what users run."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from hub.crypto import FieldCipher
+from hub.demo import seed_demo
+from hub.devstack._java import find_java_home
+from hub.devstack._keycloak import ensure_keycloak, keycloak_service
+from hub.devstack._process import Service, ServiceFailed
+from hub.settings import Settings
+from hub.store import make_engine, migrate, session_scope
+from identity import provision
+from workflows.queues import ORCHESTRATION
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    """The settings as HUB_* variables, so every child process reads the same configuration."""
+    env = {"HUB_ENVIRONMENT": settings.environment, "HUB_DATA_DIR": str(settings.data_dir)}
+    for section in ("hub", "temporal", "keycloak", "database", "browser", "crypto", "simulators"):
+        env[f"HUB_{section.upper()}"] = getattr(settings, section).model_dump_json()
+    return env
+
+
+class Stack:
+    def __init__(self, settings: Settings, *, cache_dir: Path) -> None:
+        self.settings = settings
+        self.cache_dir = cache_dir
+        self.data_dir = settings.data_dir.resolve()
+        self.log_dir = self.data_dir / "logs"
+        self.services: list[Service] = []
+
+    def start(self) -> None:
+        """Start everything and wait until each part answers; on failure stop what started."""
+        try:
+            self._prepare_store()
+            first = [self._temporal(), self._keycloak(), self._simulators()]
+            self._launch(first)
+            self._provision_realm()
+            self._launch([self._worker(), self._hub()])
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        for service in reversed(self.services):
+            service.stop()
+        self.services.clear()
+
+    def _launch(self, services: list[Service]) -> None:
+        for service in services:  # start all, then wait: slow starters overlap
+            self.services.append(service)
+            service.start()
+        for service in services:
+            service.wait_ready()
+
+    def _prepare_store(self) -> None:
+        migrate(self.settings.database_url)
+        engine = make_engine(self.settings.database_url)
+        with session_scope(engine) as session:
+            seed_demo(session=session, cipher=FieldCipher(**self.settings.crypto.model_dump()))
+        engine.dispose()
+
+    def _provision_realm(self) -> None:
+        kc = self.settings.keycloak
+        try:
+            provision(
+                server_url=kc.url,
+                admin_user=kc.admin_user,
+                admin_password=kc.admin_password,
+                hub_url=self.settings.hub.url,
+                client_secret=kc.client_secret,
+                demo_password=kc.demo_password,
+                realm=kc.realm,
+                client_id=kc.client_id,
+            )
+        except Exception as exc:
+            raise ServiceFailed(
+                f"keycloak realm provisioning failed ({exc}); log: {self.log_dir / 'keycloak.log'}"
+            ) from exc
+
+    def _python(self, name: str, module: str, health_url: str, *args: str) -> Service:
+        return Service(
+            name=name,
+            argv=[sys.executable, "-m", module, *args],
+            log_path=self.log_dir / f"{name}.log",
+            health_url=health_url,
+            env=settings_env(self.settings),
+            timeout_s=60,
+        )
+
+    def _temporal(self) -> Service:
+        t = self.settings.temporal
+        db = self.data_dir / "temporal" / "temporal.db"  # kept between runs
+        db.parent.mkdir(parents=True, exist_ok=True)
+        return Service(
+            name="temporal",
+            argv=[
+                str(Path(sys.executable).with_name("temporal")),
+                "server",
+                "start-dev",
+                "--ip",
+                t.host,
+                "--port",
+                str(t.port),
+                "--ui-port",
+                str(t.ui_port),
+                "--db-filename",
+                str(db),
+                "--namespace",
+                t.namespace,
+                "--ui-disable-news-fetch",
+                "--log-level",
+                "warn",
+            ],
+            log_path=self.log_dir / "temporal.log",
+            health_url=f"http://{t.host}:{t.ui_port}/",
+            timeout_s=90,
+        )
+
+    def _keycloak(self) -> Service:
+        kc = self.settings.keycloak
+        return keycloak_service(
+            home=ensure_keycloak(version=kc.version, cache_dir=self.cache_dir),
+            java_home=find_java_home(),
+            host=kc.host,
+            port=kc.port,
+            data_dir=_mkdir(self.data_dir / "keycloak"),
+            admin_user=kc.admin_user,
+            admin_password=kc.admin_password,
+            log_path=self.log_dir / "keycloak.log",
+        )
+
+    def _simulators(self) -> Service:
+        s = self.settings.simulators
+        return self._python(
+            "simulators",
+            "simulators",
+            f"{s.civil_url}/_sim/health",
+            "--host",
+            s.host,
+            "--civil-port",
+            str(s.civil_port),
+            "--api-port",
+            str(s.api_port),
+            "--data-dir",
+            str(self.data_dir / "simulators"),
+            "--civil-account",
+            f"{s.civil_user}:{s.civil_password}",
+            "--api-key",
+            s.api_key,
+        )
+
+    def _worker(self) -> Service:
+        t = self.settings.temporal
+        service = self._python("worker", "workflows.worker", f"http://{t.host}:{t.ui_port}/")
+        service.ready = lambda: _has_pollers(self.settings, ORCHESTRATION)
+        return service
+
+    def _hub(self) -> Service:
+        return self._python("hub", "hub", f"{self.settings.hub.url}/healthz")
+
+
+def _has_pollers(settings: Settings, task_queue: str) -> bool:
+    """True once a worker polls the queue: the worker is up and talking to Temporal."""
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("temporal")),
+            "task-queue",
+            "describe",
+            "--task-queue",
+            task_queue,
+            "--address",
+            settings.temporal.address,
+            "--namespace",
+            settings.temporal.namespace,
+            "-o",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=20,
+        check=False,
+    )
+    if result.returncode != 0:
+        return False
+    return bool(json.loads(result.stdout or "{}").get("pollers"))
+
+
+def _mkdir(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -1,0 +1,84 @@
+"""The project's error tree. Each class knows its HTTP status and whether a retry can help.
+
+Errors are translated in two places only: the FastAPI exception handler (hub.api) and the
+activity wrapper (workflows.activities), which turns them into Temporal ApplicationErrors.
+"""
+
+from __future__ import annotations
+
+
+class HubError(Exception):
+    status_code = 500
+    retryable = False
+    #: Shown to the worker in the portal; never contains personal data.
+    user_message = "系统内部错误，请稍后再试"
+
+    def __init__(self, detail: str = "", *, user_message: str | None = None) -> None:
+        super().__init__(detail or self.user_message)
+        self.detail = detail or self.user_message
+        if user_message is not None:
+            self.user_message = user_message
+
+
+class ConfigurationError(HubError):
+    """The hub is misconfigured (missing key, bad URL): an operator must fix it."""
+
+
+class NotFound(HubError):
+    status_code = 404
+    user_message = "未找到该记录，或您无权查看"
+
+
+class Forbidden(HubError):
+    status_code = 403
+    user_message = "您没有执行此操作的权限"
+
+
+class Unauthenticated(HubError):
+    status_code = 401
+    user_message = "请先登录"
+
+
+class InvalidInput(HubError):
+    status_code = 422
+    user_message = "填写的内容有误，请检查后重新提交"
+
+    def __init__(
+        self,
+        detail: str = "",
+        *,
+        user_message: str | None = None,
+        field_errors: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail, user_message=user_message)
+        #: field name -> Chinese message, for the portal to show beside each field
+        self.field_errors = field_errors or {}
+
+
+class TargetUnavailable(HubError):
+    """The target system is down, slow or rate limiting: retrying later helps."""
+
+    status_code = 503
+    retryable = True
+    user_message = "目标系统暂时无法访问，系统将自动重试"
+
+
+class BusinessRejection(HubError):
+    """The target refused the submission; the worker must see its reason. Never retried."""
+
+    status_code = 422
+    user_message = "目标系统退回了申请"
+
+
+class RobotBroken(HubError):
+    """The target's pages no longer look as the robot expects: IT must look. Never retried."""
+
+    status_code = 502
+    user_message = "自动填报程序需要维护，已通知技术人员"
+
+
+class CredentialsRejected(HubError):
+    """The target refused the robot's login: the account must be re-bound. Never retried."""
+
+    status_code = 502
+    user_message = "目标系统登录失败，请检查绑定的账号和密码"

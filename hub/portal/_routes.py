@@ -1,0 +1,223 @@
+"""The worker portal: server-rendered Chinese pages, phone-first."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from hub import submitting
+from hub.deps import PortalSessionDep, SessionDep, StateDep, Worker, community_of
+from hub.errors import InvalidInput
+from hub.forms import FORMS, allowance_type_for
+from hub.store import (
+    get_scoped_resident,
+    get_scoped_submission,
+    masked_phone,
+    resident_facts,
+    resident_public,
+    search_residents,
+    timeline,
+    view_submission,
+)
+
+templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
+router = APIRouter(include_in_schema=False)
+
+STATUS_WORDS = {
+    "pending": "排队中",
+    "running": "正在提交",
+    "succeeded": "已受理",
+    "rejected": "被退回",
+    "failed": "提交失败",
+    "in_progress": "处理中",
+    "needs_attention": "需要处理",
+}
+
+
+def _page(
+    request: Request, template: str, portal: Any, status_code: int = 200, **context: Any
+) -> HTMLResponse:
+    session, user = portal if portal else (None, None)
+    return templates.TemplateResponse(
+        request,
+        template,
+        {
+            "user": user,
+            "csrf_token": session.csrf_token if session else "",
+            "status_words": STATUS_WORDS,
+            **context,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/")
+def home() -> RedirectResponse:
+    return RedirectResponse("/residents", status_code=303)
+
+
+@router.get("/residents")
+def residents(
+    request: Request,
+    user: Worker,
+    state: StateDep,
+    session: SessionDep,
+    portal: PortalSessionDep,
+    q: str = "",
+) -> HTMLResponse:
+    found = search_residents(
+        session=session, cipher=state.cipher, community=community_of(user), query=q
+    )
+    return _page(request, "residents.html", portal, residents=found, q=q)
+
+
+@router.get("/residents/{resident_id}")
+def resident(
+    request: Request,
+    resident_id: int,
+    user: Worker,
+    state: StateDep,
+    session: SessionDep,
+    portal: PortalSessionDep,
+) -> HTMLResponse:
+    row = get_scoped_resident(
+        session=session, resident_id=resident_id, community=community_of(user)
+    )
+    facts = resident_facts(session=session, cipher=state.cipher, resident=row)
+    return _page(
+        request,
+        "resident.html",
+        portal,
+        resident=resident_public(session=session, cipher=state.cipher, resident=row),
+        name=facts.name,
+        phone=masked_phone(cipher=state.cipher, resident=row),
+        timeline=timeline(session=session, resident=row),
+        forms=FORMS.values(),
+    )
+
+
+@router.get("/residents/{resident_id}/forms/{form_id}")
+def form_page(
+    request: Request,
+    resident_id: int,
+    form_id: str,
+    user: Worker,
+    state: StateDep,
+    session: SessionDep,
+    portal: PortalSessionDep,
+) -> HTMLResponse:
+    form = FORMS.get(form_id)
+    if form is None:
+        raise InvalidInput("unknown form", user_message="没有这个表单")
+    row = get_scoped_resident(
+        session=session, resident_id=resident_id, community=community_of(user)
+    )
+    facts = resident_facts(session=session, cipher=state.cipher, resident=row)
+    today = date.today()
+    values = {
+        "name": facts.name,
+        "id_number": row.id_number_masked,
+        "sex": facts.sex,
+        "birth_date": facts.birth_date.isoformat(),
+        "phone": facts.phone or "",
+        "address": facts.address or "",
+        "allowance_type": allowance_type_for(facts.birth_date, today) or "",
+        "applied_on": today.isoformat(),
+    }
+    return _page(
+        request,
+        "form.html",
+        portal,
+        form=form,
+        resident_id=resident_id,
+        values=values,
+        errors={},
+        client_key=secrets.token_urlsafe(16),
+        community_name=facts.community_name,
+    )
+
+
+@router.post("/residents/{resident_id}/forms/{form_id}")
+async def submit_form(
+    request: Request,
+    resident_id: int,
+    form_id: str,
+    user: Worker,
+    state: StateDep,
+    session: SessionDep,
+    portal: PortalSessionDep,
+    client_key: Annotated[str, Form()],
+) -> Response:
+    form_data = await request.form()
+    answers = {k: str(v) for k, v in form_data.items() if k not in ("csrf_token", "client_key")}
+    try:
+        submission, _ = submitting.create(
+            state=state,
+            session=session,
+            community=community_of(user),
+            username=user.username,
+            resident_id=resident_id,
+            form_id=form_id,
+            client_key=client_key,
+            answers=answers,
+        )
+    except InvalidInput as exc:
+        # Keep everything she typed and show each problem beside its field.
+        form = FORMS[form_id]
+        row = get_scoped_resident(
+            session=session, resident_id=resident_id, community=community_of(user)
+        )
+        facts = resident_facts(session=session, cipher=state.cipher, resident=row)
+        values = {
+            **answers,
+            "name": facts.name,
+            "id_number": row.id_number_masked,
+            "sex": facts.sex,
+            "birth_date": facts.birth_date.isoformat(),
+        }
+        return _page(
+            request,
+            "form.html",
+            portal,
+            status_code=422,
+            form=form,
+            resident_id=resident_id,
+            values=values,
+            errors=exc.field_errors,
+            message=exc.user_message,
+            client_key=client_key,
+            community_name=facts.community_name,
+        )
+    session.commit()
+    await submitting.start_fan_out(state=state, submission=submission)
+    return RedirectResponse(f"/submissions/{submission.id}", status_code=303)
+
+
+@router.get("/submissions/{submission_id}")
+def submission_page(
+    request: Request,
+    submission_id: str,
+    user: Worker,
+    state: StateDep,
+    session: SessionDep,
+    portal: PortalSessionDep,
+) -> HTMLResponse:
+    submission = get_scoped_submission(
+        session=session, submission_id=submission_id, community=community_of(user)
+    )
+    view = view_submission(session=session, submission=submission)
+    names = {cid: c.manifest.name for cid, c in state.connectors.items()}
+    return _page(
+        request,
+        "submission.html",
+        portal,
+        submission=view,
+        target_names=names,
+        form=FORMS[submission.form_id],
+    )

@@ -1,0 +1,133 @@
+"""The hub's one configuration object, read once from the environment (prefix ``HUB_``).
+
+Nested by concern; ``HUB_KEYCLOAK__PORT=18080`` sets ``settings.keycloak.port``. Nothing else in
+the project reads environment variables: connectors and workflows get values passed in.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Development placeholders. They let `make run` work out of the box and are refused elsewhere.
+DEV_SECRET = "dev-only-change-me"
+DEV_CRYPTO_KEY = "ZGV2LW9ubHktMzItYnl0ZS1rZXktbG9jYWwtdXNlISE="  # 32 bytes, base64
+DEV_BLIND_INDEX_KEY = "ZGV2LW9ubHktYmxpbmQtaW5kZXgta2V5LWxvY2FsISE="
+
+
+class HubSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_url: str = ""  # defaults to http://host:port
+    session_idle_minutes: int = 30
+
+    @property
+    def url(self) -> str:
+        return self.public_url or f"http://{self.host}:{self.port}"
+
+
+class TemporalSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = 7233
+    ui_port: int = 8233
+    namespace: str = "default"
+
+    @property
+    def address(self) -> str:
+        return f"{self.host}:{self.port}"
+
+
+class KeycloakSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = 8080
+    public_url: str = ""
+    realm: str = "community"
+    client_id: str = "hub-portal"
+    client_secret: str = DEV_SECRET
+    admin_user: str = "admin"
+    admin_password: str = DEV_SECRET
+    version: str = "26.5.6"
+    demo_password: str = "Demo-2026!"
+
+    @property
+    def url(self) -> str:
+        return self.public_url or f"http://{self.host}:{self.port}"
+
+    @property
+    def issuer(self) -> str:
+        return f"{self.url}/realms/{self.realm}"
+
+
+class DatabaseSettings(BaseModel):
+    url: str = ""  # defaults to SQLite in the data directory
+
+
+class BrowserSettings(BaseModel):
+    executable: str = "/usr/bin/chromium"
+    headless: bool = True
+
+
+class CryptoSettings(BaseModel):
+    # key id -> base64 of 32 random bytes; the current key encrypts, all keys decrypt.
+    keys: dict[str, str] = Field(default_factory=lambda: {"k1": DEV_CRYPTO_KEY})
+    current_key: str = "k1"
+    blind_index_key: str = DEV_BLIND_INDEX_KEY
+
+
+class SimulatorSettings(BaseModel):
+    host: str = "127.0.0.1"
+    civil_port: int = 8101
+    api_port: int = 8102
+    civil_user: str = "yuqi-robot"
+    civil_password: str = "Civil-2026!"
+    api_key: str = "dev-elderly-api-key"
+
+    @property
+    def civil_url(self) -> str:
+        return f"http://{self.host}:{self.civil_port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"http://{self.host}:{self.api_port}"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HUB_", env_nested_delimiter="__", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    data_dir: Path = Path(".data")
+    hub: HubSettings = HubSettings()
+    temporal: TemporalSettings = TemporalSettings()
+    keycloak: KeycloakSettings = KeycloakSettings()
+    database: DatabaseSettings = DatabaseSettings()
+    browser: BrowserSettings = BrowserSettings()
+    crypto: CryptoSettings = CryptoSettings()
+    simulators: SimulatorSettings = SimulatorSettings()
+
+    @property
+    def database_url(self) -> str:
+        return self.database.url or f"sqlite:///{self.data_dir / 'hub.db'}"
+
+    @model_validator(mode="after")
+    def _refuse_placeholders_outside_development(self) -> Settings:
+        if self.environment != "production":
+            return self
+        placeholders = {
+            "HUB_KEYCLOAK__CLIENT_SECRET": self.keycloak.client_secret == DEV_SECRET,
+            "HUB_KEYCLOAK__ADMIN_PASSWORD": self.keycloak.admin_password == DEV_SECRET,
+            "HUB_CRYPTO__KEYS": DEV_CRYPTO_KEY in self.crypto.keys.values(),
+            "HUB_CRYPTO__BLIND_INDEX_KEY": self.crypto.blind_index_key == DEV_BLIND_INDEX_KEY,
+        }
+        unset = [name for name, is_placeholder in placeholders.items() if is_placeholder]
+        if unset:
+            raise ValueError(f"development placeholder secrets in production: {', '.join(unset)}")
+        return self
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,128 @@
+"""Tables of the community store. Personal data columns hold ciphertext (see hub.crypto)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import Column, LargeBinary, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Community(SQLModel, table=True):
+    code: str = Field(primary_key=True, max_length=12)  # 12-digit statistical code
+    name: str
+    street_name: str
+    district_code: str = Field(max_length=6)  # GB/T 2260
+
+
+class House(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    community_code: str = Field(foreign_key="community.code", index=True)
+    building: str
+    unit: str
+    room: str
+    use: str = "住宅"
+    safety_status: str = "安全"
+
+
+class Household(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    community_code: str = Field(foreign_key="community.code", index=True)
+    house_id: int | None = Field(default=None, foreign_key="house.id")
+    address: str
+    household_type: str = "家庭户"
+
+
+class Resident(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    community_code: str = Field(foreign_key="community.code", index=True)
+    household_id: int | None = Field(default=None, foreign_key="household.id")
+    relation_to_head: str = "户主"
+    name_enc: str
+    name_index: str = Field(index=True)
+    id_number_enc: str
+    id_number_index: str = Field(index=True, unique=True)
+    id_number_masked: str  # e.g. 3202**********1234, for lists
+    phone_enc: str | None = None
+    sex: str = Field(max_length=1)  # GB/T 2261.1: 1 male, 2 female
+    birth_date: date
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Submission(SQLModel, table=True):
+    id: str = Field(primary_key=True)  # uuid4 hex; the workflow id is derived from it
+    community_code: str = Field(foreign_key="community.code", index=True)
+    resident_id: int = Field(foreign_key="resident.id", index=True)
+    form_id: str
+    form_version: int
+    client_key: str = Field(unique=True)  # idempotency key sent by the browser
+    data_enc: str  # the submitted form, encrypted JSON
+    targets: str  # comma-separated connector ids
+    created_by: str
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Delivery(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("submission_id", "target"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    submission_id: str = Field(foreign_key="submission.id", index=True)
+    target: str
+    status: str = "pending"  # pending | running | succeeded | rejected | failed
+    receipt_no: str | None = None
+    evidence_id: str | None = None
+    message: str | None = None  # shown to the worker; never personal data
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Evidence(SQLModel, table=True):
+    id: str = Field(primary_key=True)
+    submission_id: str = Field(foreign_key="submission.id", index=True)
+    target: str
+    content_type: str
+    blob_enc: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ResidentEvent(SQLModel, table=True):
+    """One line of a resident's timeline: what was sent where, with what result."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    resident_id: int = Field(foreign_key="resident.id", index=True)
+    community_code: str = Field(foreign_key="community.code", index=True)
+    kind: str
+    summary: str
+    submission_id: str | None = Field(default=None, foreign_key="submission.id")
+    target: str | None = None
+    receipt_no: str | None = None
+    evidence_id: str | None = None
+    occurred_at: datetime = Field(default_factory=utcnow)
+
+
+class PortalSession(SQLModel, table=True):
+    """Server-side portal session; the browser cookie holds only the random session id."""
+
+    id_hash: str = Field(primary_key=True)  # sha256 of the cookie value
+    subject: str
+    username: str
+    profile_enc: str  # encrypted JSON: display name, roles, community code
+    tokens_enc: str  # encrypted JSON: access, refresh and id tokens
+    csrf_token: str
+    created_at: datetime = Field(default_factory=utcnow)
+    last_seen: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+
+
+class LoginState(SQLModel, table=True):
+    """An OIDC login in flight: state -> PKCE verifier and nonce, used once."""
+
+    state: str = Field(primary_key=True)
+    code_verifier: str
+    nonce: str
+    return_to: str = "/"
+    created_at: datetime = Field(default_factory=utcnow)

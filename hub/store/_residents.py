@@ -1,0 +1,198 @@
+"""People, households and houses: create, find and read, always scoped to one community."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel
+from sqlmodel import Session, col, select
+
+from hub.crypto import FieldCipher
+from hub.errors import InvalidInput, NotFound
+from hub.idcard import age_on, mask_id_number, mask_name, mask_phone, parse_id_number
+from hub.store._models import Community, House, Household, Resident, ResidentEvent
+
+_ID = "resident.id_number"
+_NAME = "resident.name"
+_PHONE = "resident.phone"
+
+
+class ResidentCreate(BaseModel):
+    name: str
+    id_number: str
+    phone: str | None = None
+    household_id: int | None = None
+    relation_to_head: str = "户主"
+
+
+class ResidentPublic(BaseModel):
+    """What lists and the API show: names and ID numbers masked."""
+
+    id: int
+    name_masked: str
+    id_number_masked: str
+    sex: str
+    age: int
+    address: str | None
+
+
+class ResidentFacts(BaseModel):
+    """Everything the store knows about one resident, in clear: for prefill and delivery only."""
+
+    id: int
+    name: str
+    id_number: str
+    phone: str | None
+    sex: str
+    birth_date: date
+    address: str | None
+    community_code: str
+    community_name: str
+
+
+class TimelineEntry(BaseModel):
+    kind: str
+    summary: str
+    target: str | None
+    receipt_no: str | None
+    submission_id: str | None
+    evidence_id: str | None
+    occurred_at: str
+
+
+def create_resident(
+    *, session: Session, cipher: FieldCipher, data: ResidentCreate, community: str
+) -> Resident:
+    id_number, birth, sex = parse_id_number(data.id_number)
+    id_index = cipher.blind_index(id_number, purpose=_ID)
+    if session.exec(select(Resident).where(Resident.id_number_index == id_index)).first():
+        raise InvalidInput("duplicate id number", user_message="该公民身份号码已登记")
+    resident = Resident(
+        community_code=community,
+        household_id=data.household_id,
+        relation_to_head=data.relation_to_head,
+        name_enc=cipher.encrypt(data.name, context=_NAME),
+        name_index=cipher.blind_index(data.name, purpose=_NAME),
+        id_number_enc=cipher.encrypt(id_number, context=_ID),
+        id_number_index=id_index,
+        id_number_masked=mask_id_number(id_number),
+        phone_enc=cipher.encrypt(data.phone, context=_PHONE) if data.phone else None,
+        sex=sex,
+        birth_date=birth,
+    )
+    session.add(resident)
+    session.flush()
+    return resident
+
+
+def get_scoped_resident(*, session: Session, resident_id: int, community: str) -> Resident:
+    """The resident, if she belongs to the caller's community; NotFound otherwise (no leak)."""
+    resident = session.get(Resident, resident_id)
+    if resident is None or resident.community_code != community:
+        raise NotFound(f"resident {resident_id} not in scope")
+    return resident
+
+
+def search_residents(
+    *, session: Session, cipher: FieldCipher, community: str, query: str = "", limit: int = 50
+) -> list[ResidentPublic]:
+    stmt = select(Resident).where(Resident.community_code == community).order_by(col(Resident.id))
+    query = query.strip()
+    today = date.today()
+    results: list[ResidentPublic] = []
+    for resident in session.exec(stmt):
+        name = cipher.decrypt(resident.name_enc, context=_NAME)
+        if query and not _matches(query, name, resident, cipher):
+            continue
+        results.append(_public(session, resident, name, today))
+        if len(results) >= limit:
+            break
+    return results
+
+
+def resident_public(*, session: Session, cipher: FieldCipher, resident: Resident) -> ResidentPublic:
+    name = cipher.decrypt(resident.name_enc, context=_NAME)
+    return _public(session, resident, name, date.today())
+
+
+def resident_facts(*, session: Session, cipher: FieldCipher, resident: Resident) -> ResidentFacts:
+    assert resident.id is not None
+    community = session.get(Community, resident.community_code)
+    assert community is not None
+    return ResidentFacts(
+        id=resident.id,
+        name=cipher.decrypt(resident.name_enc, context=_NAME),
+        id_number=cipher.decrypt(resident.id_number_enc, context=_ID),
+        phone=cipher.decrypt(resident.phone_enc, context=_PHONE) if resident.phone_enc else None,
+        sex=resident.sex,
+        birth_date=resident.birth_date,
+        address=_address(session, resident),
+        community_code=community.code,
+        community_name=community.name,
+    )
+
+
+def masked_phone(*, cipher: FieldCipher, resident: Resident) -> str | None:
+    if not resident.phone_enc:
+        return None
+    return mask_phone(cipher.decrypt(resident.phone_enc, context=_PHONE))
+
+
+def timeline(*, session: Session, resident: Resident) -> list[TimelineEntry]:
+    stmt = (
+        select(ResidentEvent)
+        .where(ResidentEvent.resident_id == resident.id)
+        .order_by(col(ResidentEvent.occurred_at).desc())
+    )
+    return [
+        TimelineEntry(
+            kind=e.kind,
+            summary=e.summary,
+            target=e.target,
+            receipt_no=e.receipt_no,
+            submission_id=e.submission_id,
+            evidence_id=e.evidence_id,
+            occurred_at=e.occurred_at.isoformat(timespec="seconds"),
+        )
+        for e in session.exec(stmt)
+    ]
+
+
+def add_house_and_household(
+    *, session: Session, community: str, building: str, unit: str, room: str, address: str
+) -> Household:
+    house = House(community_code=community, building=building, unit=unit, room=room)
+    session.add(house)
+    session.flush()
+    household = Household(community_code=community, house_id=house.id, address=address)
+    session.add(household)
+    session.flush()
+    return household
+
+
+def _matches(query: str, name: str, resident: Resident, cipher: FieldCipher) -> bool:
+    if query in name:
+        return True
+    candidate = query.upper()
+    if len(candidate) == 18:
+        return cipher.blind_index(candidate, purpose=_ID) == resident.id_number_index
+    return False
+
+
+def _address(session: Session, resident: Resident) -> str | None:
+    if resident.household_id is None:
+        return None
+    household = session.get(Household, resident.household_id)
+    return household.address if household else None
+
+
+def _public(session: Session, resident: Resident, name: str, today: date) -> ResidentPublic:
+    assert resident.id is not None
+    return ResidentPublic(
+        id=resident.id,
+        name_masked=mask_name(name),
+        id_number_masked=resident.id_number_masked,
+        sex=resident.sex,
+        age=age_on(resident.birth_date, today),
+        address=_address(session, resident),
+    )

@@ -1,0 +1,238 @@
+"""Submissions and their per-target deliveries; delivery results flow back here (回流)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from hub.crypto import FieldCipher
+from hub.errors import NotFound
+from hub.store._models import Delivery, Evidence, Resident, ResidentEvent, Submission, utcnow
+
+_DATA = "submission.data"
+_EVIDENCE = "evidence.blob"
+
+TERMINAL = frozenset({"succeeded", "rejected", "failed"})
+
+
+class DeliveryView(BaseModel):
+    target: str
+    status: str
+    receipt_no: str | None
+    evidence_id: str | None
+    message: str | None
+    updated_at: str
+
+
+class SubmissionView(BaseModel):
+    id: str
+    form_id: str
+    form_version: int
+    resident_id: int
+    created_by: str
+    created_at: str
+    status: str
+    deliveries: list[DeliveryView]
+
+
+class DeliveryResult(BaseModel):
+    status: str
+    receipt_no: str | None = None
+    evidence_id: str | None = None
+    message: str | None = None
+
+
+def create_submission(
+    *,
+    session: Session,
+    cipher: FieldCipher,
+    resident: Resident,
+    form_id: str,
+    form_version: int,
+    targets: list[str],
+    data: dict[str, Any],
+    client_key: str,
+    created_by: str,
+) -> tuple[Submission, bool]:
+    """Create a submission, or return the one this client key already made (double clicks).
+
+    Returns (submission, created). The unique client key, not a read-then-write, is what makes
+    two racing requests end with one row.
+    """
+    existing = _by_client_key(session, client_key)
+    if existing is not None:
+        _check_same_caller(existing, resident, created_by)
+        return existing, False
+    submission_id = uuid.uuid4().hex
+    submission = Submission(
+        id=submission_id,
+        community_code=resident.community_code,
+        resident_id=resident.id or 0,
+        form_id=form_id,
+        form_version=form_version,
+        client_key=client_key,
+        data_enc=cipher.encrypt(json.dumps(data, ensure_ascii=False), context=_DATA),
+        targets=",".join(targets),
+        created_by=created_by,
+    )
+    try:
+        with session.begin_nested():
+            session.add(submission)
+            session.flush()
+            for target in targets:
+                session.add(Delivery(submission_id=submission_id, target=target))
+            session.flush()
+    except IntegrityError:
+        existing = _by_client_key(session, client_key)
+        if existing is None:
+            raise
+        _check_same_caller(existing, resident, created_by)
+        return existing, False
+    return submission, True
+
+
+def get_scoped_submission(*, session: Session, submission_id: str, community: str) -> Submission:
+    submission = session.get(Submission, submission_id)
+    if submission is None or submission.community_code != community:
+        raise NotFound(f"submission {submission_id} not in scope")
+    return submission
+
+
+def submission_data(*, cipher: FieldCipher, submission: Submission) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(cipher.decrypt(submission.data_enc, context=_DATA))
+    return data
+
+
+def view_submission(*, session: Session, submission: Submission) -> SubmissionView:
+    deliveries = session.exec(
+        select(Delivery)
+        .where(Delivery.submission_id == submission.id)
+        .order_by(col(Delivery.target))
+    ).all()
+    return SubmissionView(
+        id=submission.id,
+        form_id=submission.form_id,
+        form_version=submission.form_version,
+        resident_id=submission.resident_id,
+        created_by=submission.created_by,
+        created_at=submission.created_at.isoformat(timespec="seconds"),
+        status=_overall([d.status for d in deliveries]),
+        deliveries=[
+            DeliveryView(
+                target=d.target,
+                status=d.status,
+                receipt_no=d.receipt_no,
+                evidence_id=d.evidence_id,
+                message=d.message,
+                updated_at=d.updated_at.isoformat(timespec="seconds"),
+            )
+            for d in deliveries
+        ],
+    )
+
+
+def mark_delivery_running(*, session: Session, submission_id: str, target: str) -> None:
+    delivery = _delivery(session, submission_id, target)
+    if delivery.status not in TERMINAL:
+        delivery.status = "running"
+        delivery.updated_at = utcnow()
+        session.add(delivery)
+
+
+def record_delivery_result(
+    *, session: Session, submission_id: str, target: str, summary: str, result: DeliveryResult
+) -> None:
+    """Write one target's result back to the store and the resident's timeline, once.
+
+    Activities may run twice (a worker dies after writing, before reporting); a result already
+    recorded is left as it is, so the timeline gets one entry per target.
+    """
+    delivery = _delivery(session, submission_id, target)
+    if delivery.status in TERMINAL:
+        return
+    delivery.status = result.status
+    delivery.receipt_no = result.receipt_no
+    delivery.evidence_id = result.evidence_id
+    delivery.message = result.message
+    delivery.updated_at = utcnow()
+    session.add(delivery)
+    submission = session.get(Submission, submission_id)
+    assert submission is not None
+    session.add(
+        ResidentEvent(
+            resident_id=submission.resident_id,
+            community_code=submission.community_code,
+            kind="delivery",
+            summary=summary,
+            submission_id=submission_id,
+            target=target,
+            receipt_no=result.receipt_no,
+            evidence_id=result.evidence_id,
+        )
+    )
+
+
+def save_evidence(
+    *,
+    session: Session,
+    cipher: FieldCipher,
+    submission_id: str,
+    target: str,
+    content: bytes,
+    content_type: str,
+) -> str:
+    evidence_id = uuid.uuid4().hex
+    session.add(
+        Evidence(
+            id=evidence_id,
+            submission_id=submission_id,
+            target=target,
+            content_type=content_type,
+            blob_enc=cipher.encrypt_bytes(content, context=_EVIDENCE),
+        )
+    )
+    return evidence_id
+
+
+def load_evidence(
+    *, session: Session, cipher: FieldCipher, evidence_id: str, community: str
+) -> tuple[bytes, str]:
+    evidence = session.get(Evidence, evidence_id)
+    if evidence is None:
+        raise NotFound("evidence not found")
+    get_scoped_submission(
+        session=session, submission_id=evidence.submission_id, community=community
+    )
+    return cipher.decrypt_bytes(evidence.blob_enc, context=_EVIDENCE), evidence.content_type
+
+
+def _delivery(session: Session, submission_id: str, target: str) -> Delivery:
+    delivery = session.exec(
+        select(Delivery).where(Delivery.submission_id == submission_id, Delivery.target == target)
+    ).first()
+    if delivery is None:
+        raise NotFound(f"no delivery {target} for submission {submission_id}")
+    return delivery
+
+
+def _by_client_key(session: Session, client_key: str) -> Submission | None:
+    return session.exec(select(Submission).where(Submission.client_key == client_key)).first()
+
+
+def _check_same_caller(existing: Submission, resident: Resident, created_by: str) -> None:
+    # A client key is a per-form-instance random value; reuse by someone else is not a retry.
+    if existing.created_by != created_by or existing.resident_id != resident.id:
+        raise NotFound("client key belongs to another submission")
+
+
+def _overall(statuses: list[str]) -> str:
+    if statuses and all(s == "succeeded" for s in statuses):
+        return "succeeded"
+    if any(s not in TERMINAL for s in statuses):
+        return "in_progress"
+    return "needs_attention"

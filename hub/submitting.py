@@ -1,0 +1,110 @@
+"""Submit once: validate, snapshot the application, and start its fan-out workflow."""
+
+from __future__ import annotations
+
+import contextlib
+
+from sqlmodel import Session
+from temporalio.client import Client
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
+
+from hub._state import HubState
+from hub.errors import InvalidInput, TargetUnavailable
+from hub.forms import FORMS, FormSpec, check_eligibility, parse_answers
+from hub.store import (
+    Submission,
+    create_submission,
+    get_scoped_resident,
+    resident_facts,
+)
+from workflows.models import RetryDecl, SubmissionInput, TargetPlan
+from workflows.queues import ORCHESTRATION
+from workflows.submission import SubmissionWorkflow
+
+
+def workflow_id(submission_id: str) -> str:
+    # Only the random submission id: no names, ID numbers or community codes in workflow ids.
+    return f"submission-{submission_id}"
+
+
+def create(
+    *,
+    state: HubState,
+    session: Session,
+    community: str,
+    username: str,
+    resident_id: int,
+    form_id: str,
+    client_key: str,
+    answers: dict[str, str],
+) -> tuple[Submission, bool]:
+    form = FORMS.get(form_id)
+    if form is None:
+        raise InvalidInput(f"unknown form {form_id}", user_message="没有这个表单")
+    if not 8 <= len(client_key) <= 100:
+        raise InvalidInput("client key", user_message="提交缺少防重复标识，请刷新页面后重试")
+    parsed = parse_answers(answers)
+    resident = get_scoped_resident(session=session, resident_id=resident_id, community=community)
+    facts = resident_facts(session=session, cipher=state.cipher, resident=resident)
+    check_eligibility(facts.birth_date, parsed)
+    application = {
+        "name": facts.name,
+        "id_number": facts.id_number,
+        "sex": facts.sex,
+        "birth_date": facts.birth_date.isoformat(),
+        "community_code": facts.community_code,
+        "community_name": facts.community_name,
+        **parsed.model_dump(mode="json"),
+    }
+    return create_submission(
+        session=session,
+        cipher=state.cipher,
+        resident=resident,
+        form_id=form.id,
+        form_version=form.version,
+        targets=form.targets,
+        data=application,
+        client_key=client_key,
+        created_by=username,
+    )
+
+
+async def start_fan_out(*, state: HubState, submission: Submission) -> None:
+    """Start the submission's workflow, once: a second call for the same submission is a no-op."""
+    if state.temporal is None:
+        raise TargetUnavailable("temporal client not connected")
+    form = FORMS[submission.form_id]
+    # A finished workflow is not started again: delivering twice is what we must never do.
+    with contextlib.suppress(WorkflowAlreadyStartedError):
+        await state.temporal.start_workflow(
+            SubmissionWorkflow.run,
+            _workflow_input(state, form, submission),
+            id=workflow_id(submission.id),
+            task_queue=ORCHESTRATION,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+        )
+
+
+def _workflow_input(state: HubState, form: FormSpec, submission: Submission) -> SubmissionInput:
+    plans = []
+    for target in submission.targets.split(","):
+        manifest = state.connectors[target].manifest
+        plans.append(
+            TargetPlan(
+                connector_id=target,
+                start_to_close_timeout_s=manifest.start_to_close_timeout_s,
+                heartbeat_timeout_s=manifest.heartbeat_timeout_s,
+                retry=RetryDecl(**manifest.retry.model_dump()),
+            )
+        )
+    return SubmissionInput(submission_id=submission.id, form_title=form.title, targets=plans)
+
+
+async def connect_temporal(address: str, namespace: str) -> Client:
+    from temporalio.contrib.pydantic import pydantic_data_converter
+
+    return await Client.connect(
+        address, namespace=namespace, data_converter=pydantic_data_converter
+    )

@@ -1,0 +1,204 @@
+"""The `community` realm as data: roles, the region hierarchy, the portal client, demo users.
+
+`provision` turns this into Keycloak admin API calls; nothing here talks to Keycloak. The
+`*_representation` methods return Keycloak's own JSON shapes (RealmRepresentation, …) holding
+only the fields we manage, so provisioning can compare them with what the server has.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+REALM = "community"
+HUB_CLIENT_ID = "hub-portal"
+COMMUNITY_CODE = "community_code"  # group attribute and token claim
+
+ROLES: dict[str, str] = {
+    "worker": "社区工作人员：录入并提交本社区居民的申请",
+    "community_admin": "社区管理员：管理本社区的人员与数据",
+    "street_viewer": "街道查看：只读查看本街道各社区",
+    "district_viewer": "区级查看：只读查看本区各街道",
+    "it_admin": "信息化管理员：维护连接器与机器人",
+    "operator": "运维人员：查看运行状态，处理失败任务",
+}
+
+Representation = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Group:
+    name: str
+    attributes: dict[str, str] = field(default_factory=dict)
+    children: tuple[Group, ...] = ()
+
+    def representation(self) -> Representation:
+        return {"name": self.name, "attributes": {k: [v] for k, v in self.attributes.items()}}
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    first_name: str
+    last_name: str
+    roles: tuple[str, ...]
+    group_paths: tuple[str, ...] = ()
+    password: str = field(default="", repr=False)
+
+    def representation(self) -> Representation:
+        # Everything the default user profile asks for is filled in and verified, and there are
+        # no required actions, so the first login goes straight back to the hub.
+        return {
+            "username": self.username,
+            "enabled": True,
+            "firstName": self.first_name,
+            "lastName": self.last_name,
+            "email": f"{self.username}@example.test",
+            "emailVerified": True,
+            "requiredActions": [],
+        }
+
+
+@dataclass(frozen=True)
+class PortalClient:
+    client_id: str
+    hub_url: str
+    secret: str = field(repr=False)
+
+    def representation(self) -> Representation:
+        return {
+            "clientId": self.client_id,
+            "name": "社区一表通门户",
+            "enabled": True,
+            "protocol": "openid-connect",
+            "publicClient": False,
+            "clientAuthenticatorType": "client-secret",
+            "secret": self.secret,
+            "rootUrl": self.hub_url,
+            "baseUrl": "/",
+            "redirectUris": [f"{self.hub_url}/auth/callback"],
+            "webOrigins": [self.hub_url],
+            # Authorization code with PKCE only: no passwords through the hub, no implicit tokens.
+            "standardFlowEnabled": True,
+            "implicitFlowEnabled": False,
+            "directAccessGrantsEnabled": False,
+            "serviceAccountsEnabled": False,
+            "attributes": {
+                "pkce.code.challenge.method": "S256",
+                "post.logout.redirect.uris": f"{self.hub_url}/*",
+            },
+        }
+
+    def mapper_representations(self) -> list[Representation]:
+        return [_community_code_mapper(), _audience_mapper(self.client_id)]
+
+
+@dataclass(frozen=True)
+class RealmSpec:
+    name: str
+    display_name: str
+    roles: dict[str, str]
+    groups: tuple[Group, ...]
+    client: PortalClient
+    users: tuple[DemoUser, ...]
+
+    def representation(self) -> Representation:
+        return {
+            "realm": self.name,
+            "enabled": True,
+            "displayName": self.display_name,
+            "internationalizationEnabled": True,
+            "supportedLocales": ["zh-Hans", "en"],  # Keycloak 26 names Simplified Chinese zh-Hans
+            "defaultLocale": "zh-Hans",
+            "registrationAllowed": False,
+            "bruteForceProtected": True,
+        }
+
+    def walk_groups(self) -> Iterator[tuple[str, Group]]:
+        """Every group with its full path, parents before children."""
+        yield from _walk(self.groups, "")
+
+
+def community_realm(
+    *,
+    hub_url: str,
+    client_secret: str,
+    demo_password: str,
+    realm: str = REALM,
+    client_id: str = HUB_CLIENT_ID,
+) -> RealmSpec:
+    """The realm the hub expects, with the Wuxi Huishan Yuqi street hierarchy and demo users."""
+    street = "/无锡市/惠山区/玉祁街道"
+
+    def user(username: str, first: str, last: str, role: str, *groups: str) -> DemoUser:
+        return DemoUser(username, first, last, (role,), groups, demo_password)
+
+    # Keycloak's `name` claim is "firstName lastName"; the surname goes first so it reads 王 丽.
+    return RealmSpec(
+        name=realm,
+        display_name="社区一表通",
+        roles=ROLES,
+        groups=(_wuxi(),),
+        client=PortalClient(client_id, hub_url.rstrip("/"), client_secret),
+        users=(
+            user("worker-a", "王", "丽", "worker", f"{street}/玉祁社区"),
+            user("worker-b", "李", "强", "worker", f"{street}/瑞星社区"),
+            user("it-admin", "张", "伟", "it_admin"),
+            user("operator", "赵", "敏", "operator"),
+        ),
+    )
+
+
+def _wuxi() -> Group:
+    communities = (
+        Group("玉祁社区", {COMMUNITY_CODE: "320206104001"}),
+        Group("瑞星社区", {COMMUNITY_CODE: "320206104002"}),
+    )
+    street = Group("玉祁街道", {"region_code": "320206104"}, communities)
+    district = Group("惠山区", {"region_code": "320206"}, (street,))
+    return Group("无锡市", {"region_code": "320200"}, (district,))
+
+
+def _walk(groups: tuple[Group, ...], parent_path: str) -> Iterator[tuple[str, Group]]:
+    for group in groups:
+        path = f"{parent_path}/{group.name}"
+        yield path, group
+        yield from _walk(group.children, path)
+
+
+def _community_code_mapper() -> Representation:
+    # A User Attribute mapper with aggregation looks the attribute up on the user *and* on the
+    # user's groups (and their parents), so the code lives once on the community group.
+    # Multivalued, because single-valued silently picks one code for a user put into two
+    # communities; as a list the ambiguity reaches the validator, which refuses it.
+    return {
+        "name": COMMUNITY_CODE,
+        "protocol": "openid-connect",
+        "protocolMapper": "oidc-usermodel-attribute-mapper",
+        "config": {
+            "user.attribute": COMMUNITY_CODE,
+            "claim.name": COMMUNITY_CODE,
+            "jsonType.label": "String",
+            "aggregate.attrs": "true",
+            "multivalued": "true",
+            "id.token.claim": "true",
+            "access.token.claim": "true",
+            "userinfo.token.claim": "true",
+            "introspection.token.claim": "true",
+        },
+    }
+
+
+def _audience_mapper(client_id: str) -> Representation:
+    return {
+        "name": f"audience-{client_id}",
+        "protocol": "openid-connect",
+        "protocolMapper": "oidc-audience-mapper",
+        "config": {
+            "included.client.audience": client_id,
+            "access.token.claim": "true",
+            "id.token.claim": "false",
+            "introspection.token.claim": "true",
+        },
+    }

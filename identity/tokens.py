@@ -1,0 +1,115 @@
+"""Validate Keycloak access tokens locally against the realm's published signing keys."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jwt
+from pydantic import BaseModel, ConfigDict
+
+from hub.errors import HubError, Unauthenticated
+from identity.realm import COMMUNITY_CODE
+
+ALGORITHMS = ["RS256"]  # Keycloak's default realm key; never accept "none" or HMAC here
+REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "sub"]
+# Keys are re-read at most this often; an unknown `kid` (key rotation) still forces a fetch.
+JWKS_LIFESPAN_S = 300
+
+
+class InvalidToken(Unauthenticated):
+    """The bearer token cannot be trusted; `reason` says why (for logs, not for users)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"invalid token: {reason}")
+        self.reason = reason
+
+
+class SigningKeysUnavailable(HubError):
+    """Keycloak's key endpoint did not answer: a retry can help, a new login cannot."""
+
+    status_code = 503
+    retryable = True
+    user_message = "统一登录服务暂时无法访问，请稍后再试"
+
+
+class Principal(BaseModel):
+    """Who is calling, as the access token says."""
+
+    model_config = ConfigDict(frozen=True)
+
+    subject: str
+    username: str
+    name: str
+    roles: frozenset[str]
+    community_code: str | None = None
+
+
+class TokenValidator:
+    def __init__(
+        self,
+        issuer: str,
+        audience: str,
+        jwks_url: str | None = None,
+        *,
+        jwks_client: jwt.PyJWKClient | None = None,
+    ) -> None:
+        self.issuer = issuer
+        self.audience = audience
+        self._jwks = jwks_client or jwt.PyJWKClient(
+            jwks_url or f"{issuer}/protocol/openid-connect/certs",
+            cache_keys=True,
+            lifespan=JWKS_LIFESPAN_S,
+            timeout=10,
+        )
+
+    def validate(self, token: str) -> Principal:
+        """Return the caller of a valid access token; raise `InvalidToken` otherwise.
+
+        May block on the first call (or after a key rotation) while the keys are fetched.
+        """
+        claims = self._verified_claims(token)
+        # ID and refresh tokens are signed by the same key and carry the same issuer.
+        if claims.get("typ") != "Bearer":
+            raise InvalidToken(f"not an access token (typ={claims.get('typ')!r})")
+        return _principal(claims)
+
+    def _verified_claims(self, token: str) -> dict[str, Any]:
+        try:
+            key = self._jwks.get_signing_key_from_jwt(token)
+        except jwt.PyJWKClientConnectionError as exc:
+            raise SigningKeysUnavailable(str(exc)) from exc
+        except (jwt.PyJWKClientError, jwt.DecodeError) as exc:
+            raise InvalidToken(f"no usable signing key: {exc}") from exc
+        try:
+            return jwt.decode(
+                token,
+                key=key,
+                algorithms=ALGORITHMS,
+                audience=self.audience,
+                issuer=self.issuer,
+                options={"require": REQUIRED_CLAIMS},
+            )
+        except jwt.PyJWTError as exc:
+            raise InvalidToken(str(exc)) from exc
+
+
+def _principal(claims: dict[str, Any]) -> Principal:
+    username = claims.get("preferred_username") or claims["sub"]
+    realm_access = claims.get("realm_access") or {}
+    return Principal(
+        subject=claims["sub"],
+        username=username,
+        name=claims.get("name") or username,
+        roles=frozenset(realm_access.get("roles", [])),
+        community_code=_community_code(claims.get(COMMUNITY_CODE)),
+    )
+
+
+def _community_code(value: object) -> str | None:
+    # The mapper emits one string; a list means the user sits in two communities, and guessing
+    # which one they act for would leak the other's residents.
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, list) and len(value) == 1 and isinstance(value[0], str):
+        return value[0]
+    raise InvalidToken(f"ambiguous {COMMUNITY_CODE} claim: {value!r}")

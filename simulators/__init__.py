@@ -1,0 +1,13 @@
+"""Stand-ins for the downstream systems the hub cannot reach from a development machine.
+
+- ``create_civil_affairs_app``: 江苏省民政厅 高龄津贴管理系统, a web system with no API (robots).
+- ``create_elderly_api_app``: 无锡市养老服务信息平台 开放接口, a JSON API (API connector).
+
+Both store what they receive in SQLite and expose it at ``/_sim/records`` for tests.
+``python -m simulators`` serves both.
+"""
+
+from simulators.civil_affairs import create_app as create_civil_affairs_app
+from simulators.elderly_api import create_app as create_elderly_api_app
+
+__all__ = ["create_civil_affairs_app", "create_elderly_api_app"]

@@ -1,0 +1,104 @@
+"""Serve both simulators from one process: ``python -m simulators --help``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import ipaddress
+import signal
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import uvicorn
+from fastapi import FastAPI
+
+from simulators import create_civil_affairs_app, create_elderly_api_app
+
+DEFAULT_ACCOUNT = "yuqi-robot:Civil-2026!"
+DEFAULT_API_KEY = "dev-elderly-api-key"
+
+
+class _Server(uvicorn.Server):
+    """A uvicorn server that leaves signals to main().
+
+    Each uvicorn.Server installs its own SIGINT/SIGTERM handlers, so with two in one process
+    the later one would hide the signal from the earlier; main() stops both instead.
+    """
+
+    @contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = _parser().parse_args(argv)
+    args.data_dir.mkdir(parents=True, exist_ok=True)
+    accounts = dict(_split_account(text) for text in args.civil_account or [DEFAULT_ACCOUNT])
+    civil = create_civil_affairs_app(db_path=args.data_dir / "civil_affairs.db", accounts=accounts)
+    api = create_elderly_api_app(
+        db_path=args.data_dir / "elderly_api.db", api_keys=set(args.api_key or [DEFAULT_API_KEY])
+    )
+    servers = [
+        _Server(_config(civil, args.host, args.civil_port)),
+        _Server(_config(api, args.host, args.api_port)),
+    ]
+    asyncio.run(_serve(servers))
+
+
+def _config(app: FastAPI, host: str, port: int) -> uvicorn.Config:
+    # No access log: its lines carry query strings such as ?id_number=..., and the simulators'
+    # logs must never hold ID numbers, phone numbers or names.
+    return uvicorn.Config(app, host=host, port=port, access_log=False, log_level="info")
+
+
+async def _serve(servers: list[_Server]) -> None:
+    loop = asyncio.get_running_loop()
+
+    def stop() -> None:
+        for server in servers:
+            # A second signal while shutting down means "now": skip waiting for open connections.
+            server.force_exit = server.should_exit
+            server.should_exit = True
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop)
+    await asyncio.gather(*(server.serve() for server in servers))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m simulators", description=__doc__)
+    parser.add_argument("--host", type=_loopback, default="127.0.0.1")
+    parser.add_argument("--civil-port", type=int, default=8101)
+    parser.add_argument("--api-port", type=int, default=8102)
+    parser.add_argument("--data-dir", type=Path, default=Path(".data/simulators"))
+    parser.add_argument(
+        "--civil-account",
+        action="append",
+        metavar="USER:PASSWORD",
+        help=f"web-system account, repeatable (default {DEFAULT_ACCOUNT.split(':')[0]})",
+    )
+    parser.add_argument("--api-key", action="append", help="accepted X-API-Key, repeatable")
+    return parser
+
+
+def _loopback(host: str) -> str:
+    # The /_sim/ hooks serve personal data without a log-in; they must not leave this machine.
+    try:
+        is_loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        is_loopback = False
+    if not is_loopback:
+        raise argparse.ArgumentTypeError(f"{host!r} is not a loopback address")
+    return host
+
+
+def _split_account(text: str) -> tuple[str, str]:
+    username, sep, password = text.partition(":")
+    if not (username and sep and password):
+        raise SystemExit("--civil-account expects USER:PASSWORD")
+    return username, password
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,43 @@
+"""Assemble the simulated 无锡市养老服务信息平台 open API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import HTMLResponse, Response
+
+from simulators._html import render, template_env
+from simulators._storage import Clock, china_now
+from simulators.elderly_api._errors import ApiError, handle_api_error
+from simulators.elderly_api._routes import api_router
+from simulators.elderly_api._store import AllowanceStore, Record
+
+
+def create_app(*, db_path: Path, api_keys: set[str], clock: Clock | None = None) -> FastAPI:
+    """The JSON API under /api/v1, a human /records page and un-authenticated /_sim/ test hooks.
+
+    api_keys are the accepted X-API-Key values. clock (default: now in China) dates receipts.
+    """
+    app = FastAPI(title="无锡市养老服务信息平台 开放接口（模拟）")
+    store = AllowanceStore(db_path=db_path, clock=clock or china_now)
+    env = template_env("simulators.elderly_api")
+    app.add_exception_handler(ApiError, handle_api_error)
+    app.include_router(api_router(store=store, api_keys=set(api_keys)))
+
+    @app.get("/records", response_class=HTMLResponse)
+    def records() -> Response:
+        """Everything received, newest first, for a human to browse."""
+        return render(env, "records.html", rows=list(reversed(store.oldest_first())))
+
+    @app.get("/_sim/records")
+    def sim_records() -> list[Record]:
+        """Test hook: every record as stored, oldest first."""
+        return store.oldest_first()
+
+    @app.get("/_sim/health")
+    def sim_health() -> dict[str, bool]:
+        """Test hook: the simulator is up."""
+        return {"ok": True}
+
+    return app

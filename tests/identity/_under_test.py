@@ -1,0 +1,38 @@
+"""The Keycloak the identity tests run against, and how to provision it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from identity import ProvisionReport, provision
+
+HUB_URL = "http://127.0.0.1:8000"  # nothing listens there: the login stops at the redirect
+
+
+@dataclass(frozen=True)
+class KeycloakUnderTest:
+    url: str
+    admin_user: str
+    admin_password: str
+    client_secret: str
+    demo_password: str
+    realm: str = "community"
+    client_id: str = "hub-portal"
+
+    @property
+    def issuer(self) -> str:
+        return f"{self.url}/realms/{self.realm}"
+
+    @property
+    def redirect_uri(self) -> str:
+        return f"{HUB_URL}/auth/callback"
+
+    def provision(self) -> ProvisionReport:
+        return provision(
+            server_url=self.url,
+            admin_user=self.admin_user,
+            admin_password=self.admin_password,
+            hub_url=HUB_URL,
+            client_secret=self.client_secret,
+            demo_password=self.demo_password,
+        )

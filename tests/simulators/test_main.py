@@ -1,0 +1,82 @@
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+from simulators.__main__ import main
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+ID_NUMBER = "32020619420315124X"
+
+
+def _free_ports(count: int) -> list[int]:
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:  # all bound at once, so the OS cannot hand out one port twice
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+def _wait_until_healthy(process: subprocess.Popen[bytes], urls: list[str]) -> None:
+    deadline = time.monotonic() + 30
+    pending = list(urls)
+    while pending and time.monotonic() < deadline:
+        assert process.poll() is None, "python -m simulators exited early"
+        try:
+            if httpx.get(pending[0], timeout=1).json() == {"ok": True}:
+                pending.pop(0)
+                continue
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)  # polling a child process: there is no event to wait on
+    assert not pending, f"not healthy within 30 s: {pending}"
+
+
+@contextmanager
+def _serving(tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """`python -m simulators` on free ports; yields both base URLs, then stops it with SIGTERM."""
+    civil_port, api_port = _free_ports(2)
+    argv = [sys.executable, "-m", "simulators", "--civil-port", str(civil_port)]
+    argv += ["--api-port", str(api_port), "--data-dir", str(tmp_path / "data")]
+    with (tmp_path / "simulators.log").open("wb") as log:
+        process = subprocess.Popen(argv, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        urls = (f"http://127.0.0.1:{civil_port}", f"http://127.0.0.1:{api_port}")
+        _wait_until_healthy(process, [f"{url}/_sim/health" for url in urls])
+        yield urls
+    finally:
+        process.terminate()
+        returncode = process.wait(timeout=20)
+    assert returncode == 0, "SIGTERM should stop both servers cleanly"
+
+
+def test_one_process_serves_both_simulators_and_logs_no_id_numbers(tmp_path: Path) -> None:
+    with _serving(tmp_path) as (civil_url, api_url):
+        search = httpx.get(f"{civil_url}/elderly/search", params={"id_number": ID_NUMBER})
+        assert search.status_code == 303  # not logged in
+        lookup = httpx.get(
+            f"{api_url}/api/v1/allowance-applications",
+            params={"id_number": ID_NUMBER},
+            headers={"X-API-Key": "dev-elderly-api-key"},
+        )
+        assert lookup.json() == {"items": []}
+    # Read only after exit: uvicorn's access log goes to stdout, which a file buffers.
+    log = (tmp_path / "simulators.log").read_text(encoding="utf-8")
+    assert civil_url in log and api_url in log  # the log is really captured...
+    assert ID_NUMBER not in log  # ...and the query strings above are not in it
+
+
+def test_refuses_to_listen_beyond_loopback(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--host", "0.0.0.0"])
+    assert exit_info.value.code == 2
+    assert "not a loopback address" in capsys.readouterr().err

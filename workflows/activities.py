@@ -1,0 +1,148 @@
+"""Activities: thin wrappers that decode input, call the store or a connector, and map errors.
+
+This is one of the two places project errors are translated (the other is the API's exception
+handler): a HubError becomes an ApplicationError whose type is the class name, so the workflow's
+retry policy can tell business rejections and broken robots from outages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+
+from playwright.async_api import Error as PlaywrightError
+from sqlalchemy import Engine
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from connectors.sdk import Application, BrowserPool, Connector, DeliveryContext
+from hub.crypto import FieldCipher
+from hub.errors import HubError, RobotBroken, TargetUnavailable
+from hub.store import (
+    DeliveryResult,
+    Submission,
+    mark_delivery_running,
+    record_delivery_result,
+    save_evidence,
+    session_scope,
+    submission_data,
+)
+from workflows.models import DeliverInput, DeliverOutput, MarkRunningInput, RecordInput
+
+log = logging.getLogger(__name__)
+
+_OUTCOME_WORDS = {"succeeded": "已受理", "rejected": "被退回", "failed": "提交失败"}
+
+
+def to_application_error(exc: HubError) -> ApplicationError:
+    # The message is the Chinese text the worker sees; details stay in our logs, never PII.
+    return ApplicationError(
+        exc.user_message, type=type(exc).__name__, non_retryable=not exc.retryable
+    )
+
+
+class HubActivities:
+    def __init__(
+        self,
+        *,
+        engine: Engine,
+        cipher: FieldCipher,
+        connectors: Mapping[str, Connector],
+        configs: Mapping[str, Mapping[str, str]],
+        browsers: BrowserPool | None,
+    ) -> None:
+        self._engine = engine
+        self._cipher = cipher
+        self._connectors = connectors
+        self._configs = configs
+        self._browsers = browsers
+
+    @activity.defn(name="mark_delivery_running")
+    def mark_running(self, data: MarkRunningInput) -> None:
+        with session_scope(self._engine) as session:
+            mark_delivery_running(
+                session=session, submission_id=data.submission_id, target=data.connector_id
+            )
+
+    @activity.defn(name="record_delivery_result")
+    def record_result(self, data: RecordInput) -> None:
+        connector = self._connectors[data.connector_id]
+        word = _OUTCOME_WORDS[data.outcome.status]
+        with session_scope(self._engine) as session:
+            record_delivery_result(
+                session=session,
+                submission_id=data.submission_id,
+                target=data.connector_id,
+                summary=f"{data.form_title} → {connector.manifest.name}：{word}",
+                result=DeliveryResult(
+                    status=data.outcome.status,
+                    receipt_no=data.outcome.receipt_no,
+                    evidence_id=data.outcome.evidence_id,
+                    message=data.outcome.message,
+                ),
+            )
+
+    @activity.defn(name="deliver")
+    async def deliver(self, data: DeliverInput) -> DeliverOutput:
+        connector = self._connectors[data.connector_id]
+        application = await asyncio.to_thread(self._load_application, data.submission_id)
+        details = activity.info().heartbeat_details
+        ctx = DeliveryContext(
+            idempotency_key=f"{data.submission_id}:{data.connector_id}",
+            config=self._configs.get(data.connector_id, {}),
+            heartbeat=activity.heartbeat,
+            save_evidence=self._evidence_saver(data),
+            browsers=self._browsers if connector.manifest.kind == "robot" else None,
+            previous=details[0] if details and isinstance(details[0], dict) else {},
+        )
+        try:
+            receipt = await connector.deliver(ctx, application)
+        except HubError as exc:
+            log.warning("delivery %s failed: %s", ctx.idempotency_key, exc.detail)
+            raise to_application_error(exc) from None
+        except PlaywrightError as exc:
+            # First line only: Playwright's call logs can quote page text (names) further down.
+            first_line = exc.message.splitlines()[0][:160] if exc.message else ""
+            log.warning("delivery %s: browser error: %s", ctx.idempotency_key, first_line)
+            raise to_application_error(_classify_browser_error(exc)) from None
+        return DeliverOutput(
+            status="succeeded",
+            receipt_no=receipt.receipt_no,
+            existing=receipt.existing,
+            evidence_id=ctx.evidence_ids[-1] if ctx.evidence_ids else None,
+        )
+
+    def _load_application(self, submission_id: str) -> Application:
+        with session_scope(self._engine) as session:
+            submission = session.get(Submission, submission_id)
+            if submission is None:
+                raise to_application_error(HubError(f"submission {submission_id} missing"))
+            return Application.model_validate(
+                submission_data(cipher=self._cipher, submission=submission)
+            )
+
+    def _evidence_saver(self, data: DeliverInput) -> Callable[[bytes, str], Awaitable[str]]:
+        async def save(content: bytes, content_type: str) -> str:
+            def write() -> str:
+                with session_scope(self._engine) as session:
+                    return save_evidence(
+                        session=session,
+                        cipher=self._cipher,
+                        submission_id=data.submission_id,
+                        target=data.connector_id,
+                        content=content,
+                        content_type=content_type,
+                    )
+
+            return await asyncio.to_thread(write)
+
+        return save
+
+
+def _classify_browser_error(exc: PlaywrightError) -> HubError:
+    # Network failures mean the target is down (retry); anything else means the page is not
+    # what the robot expects (a label vanished, a step hangs): IT must look.
+    if "net::ERR_" in exc.message or "Navigation" in exc.message:
+        return TargetUnavailable("target unreachable")
+    return RobotBroken(f"browser: {type(exc).__name__}")

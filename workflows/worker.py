@@ -1,0 +1,74 @@
+"""Worker entry point: `python -m workflows.worker` polls the orchestration queue and every
+installed connector's queue, in one process (scale out by running several)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import ThreadPoolExecutor
+
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Worker
+
+from connectors.sdk import BrowserPool, load_connectors
+from hub.connector_config import connector_configs
+from hub.crypto import FieldCipher
+from hub.settings import Settings, get_settings
+from hub.store import make_engine
+from workflows.activities import HubActivities
+from workflows.queues import ORCHESTRATION, connector_queue
+from workflows.submission import SubmissionWorkflow
+
+
+async def run_worker(settings: Settings, *, ready: asyncio.Event | None = None) -> None:
+    client = await Client.connect(
+        settings.temporal.address,
+        namespace=settings.temporal.namespace,
+        data_converter=pydantic_data_converter,
+    )
+    connectors = load_connectors()
+    browsers = BrowserPool(
+        executable=settings.browser.executable, headless=settings.browser.headless
+    )
+    activities = HubActivities(
+        engine=make_engine(settings.database_url),
+        cipher=FieldCipher(**settings.crypto.model_dump()),
+        connectors=connectors,
+        configs=connector_configs(settings),
+        browsers=browsers,
+    )
+    with ThreadPoolExecutor(max_workers=8) as store_pool:
+        workers = [
+            Worker(
+                client,
+                task_queue=ORCHESTRATION,
+                workflows=[SubmissionWorkflow],
+                activities=[activities.mark_running, activities.record_result],
+                activity_executor=store_pool,
+            )
+        ]
+        workers += [
+            Worker(
+                client,
+                task_queue=connector_queue(connector_id),
+                activities=[activities.deliver],
+                max_concurrent_activities=connector.manifest.concurrency,
+            )
+            for connector_id, connector in connectors.items()
+        ]
+        if ready is not None:
+            ready.set()
+        try:
+            await asyncio.gather(*(w.run() for w in workers))
+        finally:
+            await browsers.close()
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    asyncio.run(run_worker(get_settings()))
+
+
+if __name__ == "__main__":
+    main()
