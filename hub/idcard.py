@@ -9,8 +9,10 @@ from hub.errors import InvalidInput
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
-_ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
-MOBILE_PATTERN = re.compile(r"^1[3-9]\d{9}$")
+# [0-9], not \d: \d also matches full-width and other Unicode digits, which int() accepts, so
+# "３２０２…" would pass and be stored beside (and not deduplicated against) "3202…".
+_ID_SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")
+MOBILE_PATTERN = re.compile(r"^1[3-9][0-9]{9}$")
 
 
 def check_character(first17: str) -> str:

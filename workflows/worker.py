@@ -4,7 +4,6 @@ installed connector's queue, in one process (scale out by running several)."""
 from __future__ import annotations
 
 import asyncio
-import logging
 from concurrent.futures import ThreadPoolExecutor
 
 from temporalio.client import Client
@@ -14,6 +13,7 @@ from temporalio.worker import Worker
 from connectors.sdk import BrowserPool, load_connectors
 from hub.connector_config import connector_configs
 from hub.crypto import FieldCipher
+from hub.logs import configure_logging
 from hub.settings import Settings, get_settings
 from hub.store import make_engine
 from workflows.activities import HubActivities
@@ -66,7 +66,7 @@ async def run_worker(settings: Settings, *, ready: asyncio.Event | None = None) 
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging()
     asyncio.run(run_worker(get_settings()))
 
 

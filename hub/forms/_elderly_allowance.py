@@ -6,6 +6,7 @@ rest. Issue #7 turns forms into versioned data files; this one is the walking sk
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from pydantic import BaseModel, ValidationError, field_validator
@@ -14,6 +15,9 @@ from pydantic_core import ErrorDetails
 from hub.errors import InvalidInput
 from hub.idcard import MOBILE_PATTERN as _MOBILE
 from hub.idcard import age_on
+
+# [0-9], not str.isdigit(): that also accepts full-width digits and superscripts such as "²".
+_ACCOUNT = re.compile(r"[0-9]{16,19}")
 
 
 class FieldSpec(BaseModel):
@@ -118,7 +122,7 @@ class ElderlyAllowanceAnswers(BaseModel):
     @classmethod
     def _account(cls, value: str) -> str:
         digits = value.replace(" ", "")
-        if not (digits.isdigit() and 16 <= len(digits) <= 19):
+        if not _ACCOUNT.fullmatch(digits):
             raise ValueError("银行账号应为16-19位数字")
         return digits
 
@@ -137,7 +141,9 @@ def allowance_type_for(birth: date, on: date) -> str | None:
 def check_eligibility(birth: date, answers: ElderlyAllowanceAnswers) -> None:
     expected = allowance_type_for(birth, answers.applied_on)
     if expected is None:
-        raise ValueError("申请人未满80周岁，不符合高龄津贴条件")
+        raise InvalidInput(
+            "applicant under 80", user_message="申请人未满80周岁，不符合高龄津贴条件"
+        )
     if expected != answers.allowance_type:
         raise InvalidInput(
             "allowance type mismatch",

@@ -1,0 +1,143 @@
+"""The robot against the simulated web system, in a real Chromium, over real HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import httpx
+import pytest
+
+from connectors.civil_affairs import connector
+from connectors.sdk import Application, BrowserPool
+from hub.errors import BusinessRejection, CredentialsRejected
+from simulators import create_civil_affairs_app
+from tests._servers import serve
+
+if TYPE_CHECKING:
+    from connectors.conftest import DeliveryRecorder
+
+USER, PASSWORD = "yuqi-robot", "Civil-2026!"
+
+
+@pytest.fixture
+def civil_affairs(tmp_path: Path) -> Iterator[str]:
+    """The simulated system's base URL, with a fresh database."""
+    app = create_civil_affairs_app(db_path=tmp_path / "civil_affairs.db", accounts={USER: PASSWORD})
+    with serve(app) as base_url:
+        yield base_url
+
+
+def _config(base_url: str, password: str = PASSWORD) -> dict[str, str]:
+    return {"base_url": base_url, "username": USER, "password": password}
+
+
+async def _records(base_url: str) -> list[dict[str, Any]]:
+    async with httpx.AsyncClient(base_url=base_url) as http:
+        response = await http.get("/_sim/records")
+        response.raise_for_status()
+        records: list[dict[str, Any]] = response.json()
+        return records
+
+
+async def test_delivers_once_and_returns_receipt(
+    civil_affairs: str,
+    browsers: BrowserPool,
+    recorder: DeliveryRecorder,
+    application: Application,
+) -> None:
+    ctx = recorder.context(_config(civil_affairs), browsers=browsers)
+
+    receipt = await connector.deliver(ctx, application)
+
+    [record] = await _records(civil_affairs)
+    assert receipt.receipt_no == record["receipt_no"]
+    assert receipt.receipt_no.startswith("MZGL")
+    assert not receipt.existing
+    assert record["name"] == "𠮷祥英"
+    assert record["id_number"] == application.id_number
+    assert record["submitted_by"] == USER
+    assert {"step": "submitted", "receipt_no": receipt.receipt_no} in recorder.heartbeats
+    [(shot, content_type)] = recorder.evidence
+    assert content_type == "image/png"
+    assert shot.startswith(b"\x89PNG")
+    assert ctx.evidence_ids == ["evidence-1"]
+
+
+async def test_retry_after_submit_finds_existing_record_instead_of_filing_again(
+    civil_affairs: str,
+    browsers: BrowserPool,
+    recorder: DeliveryRecorder,
+    application: Application,
+) -> None:
+    first = await connector.deliver(
+        recorder.context(_config(civil_affairs), browsers=browsers), application
+    )
+    # The retry of a worker that died after submitting but before its heartbeat reached the hub.
+    retry = await connector.deliver(
+        recorder.context(_config(civil_affairs), browsers=browsers), application
+    )
+
+    assert retry.existing
+    assert retry.receipt_no == first.receipt_no
+    assert len(await _records(civil_affairs)) == 1
+
+
+async def test_heartbeated_receipt_is_returned_without_touching_the_target(
+    civil_affairs: str, recorder: DeliveryRecorder, application: Application
+) -> None:
+    ctx = recorder.context(
+        _config(civil_affairs), browsers=None, previous={"receipt_no": "MZGL20260315000007"}
+    )
+
+    receipt = await connector.deliver(ctx, application)
+
+    assert receipt.receipt_no == "MZGL20260315000007"
+    assert receipt.existing
+    assert await _records(civil_affairs) == []
+
+
+async def test_target_rejection_is_a_business_rejection_with_the_targets_reason(
+    civil_affairs: str,
+    browsers: BrowserPool,
+    recorder: DeliveryRecorder,
+    application: Application,
+) -> None:
+    # Her ID number's 17th digit is even (female); the system refuses 男.
+    male = application.model_copy(update={"sex": "1"})
+
+    with pytest.raises(BusinessRejection) as raised:
+        await connector.deliver(recorder.context(_config(civil_affairs), browsers=browsers), male)
+
+    assert "性别与公民身份号码不一致" in raised.value.user_message
+    assert await _records(civil_affairs) == []
+    assert recorder.evidence == []
+
+
+async def test_wrong_password_is_credentials_rejected(
+    civil_affairs: str,
+    browsers: BrowserPool,
+    recorder: DeliveryRecorder,
+    application: Application,
+) -> None:
+    ctx = recorder.context(_config(civil_affairs, password="not-the-password"), browsers=browsers)
+
+    with pytest.raises(CredentialsRejected):
+        await connector.deliver(ctx, application)
+
+    assert await _records(civil_affairs) == []
+
+
+def test_mapping_is_pure_and_covers_the_manifest_fields(application: Application) -> None:
+    before = application.model_dump()
+
+    values = connector.map(application)
+
+    assert set(values) == {field.name for field in connector.manifest.fields}
+    # The robot fills the form by label, so every field's name must be its on-screen label.
+    assert set(values) == {field.label for field in connector.manifest.fields}
+    assert values["姓名"] == "𠮷祥英"
+    assert values["出生日期"] == "1942-03-15"
+    assert connector.map(application) == values
+    assert application.model_dump() == before

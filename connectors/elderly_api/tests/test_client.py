@@ -1,0 +1,214 @@
+"""The API client against the simulated city platform, over real HTTP."""
+
+from __future__ import annotations
+
+import json
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import httpx
+import pytest
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from connectors.elderly_api import connector
+from connectors.sdk import Application
+from hub.errors import BusinessRejection, CredentialsRejected, RobotBroken, TargetUnavailable
+from simulators import create_elderly_api_app
+from tests._servers import HOST, serve
+
+if TYPE_CHECKING:
+    from connectors.conftest import DeliveryRecorder
+
+API_KEY = "test-elderly-api-key"
+KEY = "sub-0001:elderly_api"
+PATH = "/api/v1/allowance-applications"
+
+
+@pytest.fixture
+def simulator(tmp_path: Path) -> ASGIApp:
+    return create_elderly_api_app(db_path=tmp_path / "elderly_api.db", api_keys={API_KEY})
+
+
+@pytest.fixture
+def platform(simulator: ASGIApp) -> Iterator[str]:
+    """The simulated platform's base URL, with a fresh database."""
+    with serve(simulator) as base_url:
+        yield base_url
+
+
+def _config(base_url: str, api_key: str = API_KEY) -> dict[str, str]:
+    return {"base_url": base_url, "api_key": api_key}
+
+
+async def _records(base_url: str) -> list[dict[str, Any]]:
+    async with httpx.AsyncClient(base_url=base_url) as http:
+        response = await http.get("/_sim/records")
+        response.raise_for_status()
+        records: list[dict[str, Any]] = response.json()
+        return records
+
+
+def _with_lagging_lookup(app: ASGIApp) -> ASGIApp:
+    """The platform, but its look-up does not see records yet (as a lagging read replica)."""
+
+    async def lagging(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == PATH:
+            body = b'{"items": []}'
+            headers = [(b"content-type", b"application/json")]
+            await send({"type": "http.response.start", "status": 200, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+            return
+        await app(scope, receive, send)
+
+    return lagging
+
+
+def _answering(status: int) -> ASGIApp:
+    """A platform that answers every request with one status, as a busy gateway does."""
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        body = json.dumps({"code": "BUSY", "message": "系统繁忙"}).encode()
+        headers = [(b"content-type", b"application/json")]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    return app
+
+
+async def test_delivers_once_and_returns_receipt(
+    platform: str, recorder: DeliveryRecorder, application: Application
+) -> None:
+    receipt = await connector.deliver(
+        recorder.context(_config(platform), idempotency_key=KEY), application
+    )
+
+    [record] = await _records(platform)
+    assert receipt.receipt_no == record["receipt_no"]
+    assert receipt.receipt_no.startswith("YL")
+    assert not receipt.existing
+    assert record["name"] == "𠮷祥英"
+    assert record["idempotency_key"] == KEY
+    assert {"step": "submitted", "receipt_no": receipt.receipt_no} in recorder.heartbeats
+
+
+async def test_retry_after_lost_response_finds_the_record_instead_of_filing_again(
+    platform: str, recorder: DeliveryRecorder, application: Application
+) -> None:
+    first = await connector.deliver(
+        recorder.context(_config(platform), idempotency_key=KEY), application
+    )
+    # The retry of an attempt whose response was lost: same delivery, same idempotency key.
+    retry = await connector.deliver(
+        recorder.context(_config(platform), idempotency_key=KEY), application
+    )
+
+    assert retry.existing
+    assert retry.receipt_no == first.receipt_no
+    assert len(await _records(platform)) == 1
+
+
+async def test_replayed_post_with_same_key_creates_nothing(
+    simulator: ASGIApp, recorder: DeliveryRecorder, application: Application
+) -> None:
+    with serve(_with_lagging_lookup(simulator)) as base_url:
+        # An earlier attempt's POST arrived, but its answer never came back.
+        async with httpx.AsyncClient(base_url=base_url) as http:
+            earlier = await http.post(
+                PATH,
+                json=connector.map(application),
+                headers={"X-API-Key": API_KEY, "Idempotency-Key": KEY},
+            )
+        assert earlier.status_code == 201
+
+        # The look-up misses it, so only the Idempotency-Key stands between us and a duplicate.
+        receipt = await connector.deliver(
+            recorder.context(_config(base_url), idempotency_key=KEY), application
+        )
+
+        assert receipt.receipt_no == earlier.json()["receipt_no"]
+        assert receipt.existing
+        assert len(await _records(base_url)) == 1
+
+
+async def test_same_key_for_a_different_body_is_a_broken_connector(
+    simulator: ASGIApp, recorder: DeliveryRecorder, application: Application
+) -> None:
+    with serve(_with_lagging_lookup(simulator)) as base_url:
+        async with httpx.AsyncClient(base_url=base_url) as http:
+            earlier = await http.post(
+                PATH,
+                json=connector.map(application) | {"phone": "13900000000"},
+                headers={"X-API-Key": API_KEY, "Idempotency-Key": KEY},
+            )
+        assert earlier.status_code == 201
+
+        with pytest.raises(RobotBroken):
+            await connector.deliver(
+                recorder.context(_config(base_url), idempotency_key=KEY), application
+            )
+
+        assert len(await _records(base_url)) == 1
+
+
+async def test_platform_rejection_is_a_business_rejection_with_the_platforms_reason(
+    platform: str, recorder: DeliveryRecorder, application: Application
+) -> None:
+    # Her ID number's 17th digit is even (female); the platform refuses 男.
+    male = application.model_copy(update={"sex": "1"})
+
+    with pytest.raises(BusinessRejection) as raised:
+        await connector.deliver(recorder.context(_config(platform), idempotency_key=KEY), male)
+
+    assert "性别与公民身份号码不一致" in raised.value.user_message
+    assert await _records(platform) == []
+
+
+async def test_wrong_api_key_is_credentials_rejected(
+    platform: str, recorder: DeliveryRecorder, application: Application
+) -> None:
+    ctx = recorder.context(_config(platform, api_key="not-the-key"), idempotency_key=KEY)
+
+    with pytest.raises(CredentialsRejected):
+        await connector.deliver(ctx, application)
+
+    assert await _records(platform) == []
+
+
+async def test_unreachable_platform_is_target_unavailable(
+    recorder: DeliveryRecorder, application: Application
+) -> None:
+    # A port that was free a moment ago and that nothing listens on.
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        port = probe.getsockname()[1]
+    ctx = recorder.context(_config(f"http://{HOST}:{port}"), idempotency_key=KEY)
+
+    with pytest.raises(TargetUnavailable):
+        await connector.deliver(ctx, application)
+
+
+@pytest.mark.parametrize("status", [429, 503])
+async def test_busy_platform_is_target_unavailable(
+    status: int, recorder: DeliveryRecorder, application: Application
+) -> None:
+    with serve(_answering(status)) as base_url:
+        ctx = recorder.context(_config(base_url), idempotency_key=KEY)
+
+        with pytest.raises(TargetUnavailable):
+            await connector.deliver(ctx, application)
+
+
+def test_mapping_is_pure_and_covers_the_manifest_fields(application: Application) -> None:
+    before = application.model_dump()
+
+    body = connector.map(application)
+
+    assert set(body) == {field.name for field in connector.manifest.fields}
+    assert body["name"] == "𠮷祥英"
+    assert body["birth_date"] == "1942-03-15"
+    assert connector.map(application) == body
+    assert application.model_dump() == before

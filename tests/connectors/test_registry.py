@@ -1,0 +1,86 @@
+"""Every installed connector, built-in or third-party: valid manifest, documented, tested."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from datetime import date
+from importlib.metadata import EntryPoint, entry_points
+from pathlib import Path
+
+import pytest
+
+from connectors.sdk import ENTRY_POINT_GROUP, Application, Manifest, load_connectors
+
+ENTRIES = sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda entry: entry.name)
+
+
+def _ids(entry: EntryPoint) -> str:
+    return entry.name
+
+
+@pytest.fixture
+def sample() -> Application:
+    return Application(
+        name="王秀英",
+        id_number="320206193607080025",
+        sex="2",
+        birth_date=date(1936, 7, 8),
+        phone="13812345678",
+        address="江苏省无锡市惠山区堰桥街道锡澄路88号",
+        community_code="320206001001",
+        community_name="堰桥街道锡澄社区",
+        allowance_type="80-89",
+        bank="江苏银行",
+        bank_account="6228480402564890018",
+        applied_on=date(2026, 11, 25),
+    )
+
+
+def test_built_in_connectors_are_installed() -> None:
+    # Without this, an empty entry-point group would make every test below pass vacuously.
+    assert {"civil_affairs", "elderly_api"} <= set(load_connectors())
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=_ids)
+def test_manifest_is_valid_and_its_id_is_the_entry_point_name(entry: EntryPoint) -> None:
+    manifest = load_connectors()[entry.name].manifest
+
+    # Re-validate: a manifest built with model_construct() or mutated later skips validation.
+    assert Manifest.model_validate(manifest.model_dump()) == manifest
+    assert manifest.id == entry.name
+    assert manifest.fields, "a connector that sends nothing"
+    names = [field.name for field in manifest.fields]
+    assert len(names) == len(set(names)), "field names must be unique"
+    assert all(field.label.strip() for field in manifest.fields)
+    assert manifest.allowed_hosts
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=_ids)
+def test_connector_package_is_documented(entry: EntryPoint) -> None:
+    package = importlib.import_module(entry.module)
+
+    assert (package.__doc__ or "").strip(), f"{entry.module} has no module docstring"
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=_ids)
+def test_connector_has_its_own_tests_beside_it(entry: EntryPoint) -> None:
+    package = importlib.import_module(entry.module)
+    assert package.__file__ is not None
+
+    tests = Path(package.__file__).parent / "tests"
+
+    assert sorted(tests.glob("test_*.py")), f"no test_*.py in {tests}"
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=_ids)
+def test_connector_maps_every_manifest_field_and_delivers_asynchronously(
+    entry: EntryPoint, sample: Application
+) -> None:
+    connector = load_connectors()[entry.name]
+
+    values = connector.map(sample)
+
+    assert set(values) == {field.name for field in connector.manifest.fields}
+    assert all(isinstance(value, str) for value in values.values())
+    assert inspect.iscoroutinefunction(connector.deliver)

@@ -1,0 +1,265 @@
+"""Submit once in the portal; both systems receive exactly one correct record; the receipts come
+back to the community store; another community sees none of it; no personal data leaks."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+import httpx
+import pytest
+from playwright.async_api import Browser, expect
+from sqlmodel import select
+from temporalio.client import Client
+
+from hub.demo import demo_id_number
+from hub.devstack import Stack
+from hub.store import (
+    Delivery,
+    Evidence,
+    ResidentEvent,
+    Submission,
+    make_engine,
+    session_scope,
+)
+from hub.submitting import workflow_id
+from tests.e2e.conftest import bearer, portal_login, sim_records
+
+pytestmark = pytest.mark.e2e
+
+NAME = "𠮷祥英"  # 𠮷 is U+20BB7, outside the BMP
+ID_NUMBER = demo_id_number("19420315", "2", 10)
+BANK_ACCOUNT = "6228480012345678901"
+RECEIPT = re.compile(r"受理编号 (\S+)")
+
+
+@dataclass
+class PortalSubmission:
+    submission_id: str
+    resident_id: int
+    shown: dict[str, str]  # target name -> what the status page showed
+
+
+@pytest.fixture(scope="session")
+async def submitted(stack: Stack, browser: Browser) -> PortalSubmission:
+    """worker-a, on a phone-sized screen: log in, find the resident, fill the form, submit once."""
+    context, page = await portal_login(browser, stack, "worker-a")
+    try:
+        await page.get_by_label("查找居民").fill(NAME)
+        await page.get_by_role("button", name="查找").click()
+        await page.get_by_role("link", name=re.compile("𠮷")).click()
+        resident_id = int(page.url.rsplit("/", 1)[-1])
+        await page.get_by_role("link", name="高龄津贴申请").click()
+        # Prefilled from the store: she does not type the name, ID number or birth date.
+        await expect(page.get_by_label("姓名")).to_have_value(NAME)
+        await expect(page.get_by_label("公民身份号码")).to_have_value(re.compile(r"^3202\*+0204$"))
+        await expect(page.get_by_label("津贴类别")).to_have_value("80-89")
+        await page.get_by_label("开户银行").select_option("江苏银行")
+        await page.get_by_label("银行账号").fill(BANK_ACCOUNT)
+        await page.get_by_role("button", name=re.compile("提交")).dblclick()  # an impatient tap
+        await page.wait_for_url(re.compile(r"/submissions/[0-9a-f]{32}$"))
+        submission_id = page.url.rsplit("/", 1)[-1]
+        # The status page updates by itself: no reload from here on.
+        await expect(page.locator("#overall")).to_have_text("已受理", timeout=120_000)
+        shown = {}
+        for item in await page.locator("#targets > li").all():
+            shown[await item.locator("strong").inner_text()] = await item.inner_text()
+        return PortalSubmission(submission_id, resident_id, shown)
+    finally:
+        await context.close()
+
+
+def test_each_system_recorded_exactly_one_correct_record(stack: Stack, submitted: PortalSubmission):
+    sims = stack.settings.simulators
+    civil = sim_records(sims.civil_url)
+    api = sim_records(sims.api_url)
+    assert len(civil) == 1 and len(api) == 1
+    assert (civil[0]["name"], civil[0]["id_number"]) == (NAME, ID_NUMBER)
+    assert (civil[0]["bank_account"], civil[0]["allowance_type"]) == (BANK_ACCOUNT, "80-89")
+    assert (api[0]["name"], api[0]["id_number"]) == (NAME, ID_NUMBER)
+    assert api[0]["community_code"] == "320206104001"
+
+
+def test_status_page_showed_both_receipts(stack: Stack, submitted: PortalSubmission):
+    sims = stack.settings.simulators
+    receipts = {
+        "省民政厅高龄津贴管理系统": sim_records(sims.civil_url)[0]["receipt_no"],
+        "市养老服务信息平台": sim_records(sims.api_url)[0]["receipt_no"],
+    }
+    for target, receipt in receipts.items():
+        assert "已受理" in submitted.shown[target]
+        match = RECEIPT.search(submitted.shown[target])
+        assert match and match.group(1) == receipt
+
+
+def test_store_holds_both_receipts_timeline_and_evidence(stack: Stack, submitted: PortalSubmission):
+    engine = make_engine(stack.settings.database_url)
+    with session_scope(engine) as session:
+        deliveries = session.exec(
+            select(Delivery).where(Delivery.submission_id == submitted.submission_id)
+        ).all()
+        events = session.exec(
+            select(ResidentEvent).where(ResidentEvent.resident_id == submitted.resident_id)
+        ).all()
+        evidence = session.exec(
+            select(Evidence).where(Evidence.submission_id == submitted.submission_id)
+        ).all()
+    sims = stack.settings.simulators
+    assert {d.target: d.receipt_no for d in deliveries} == {
+        "civil_affairs": sim_records(sims.civil_url)[0]["receipt_no"],
+        "elderly_api": sim_records(sims.api_url)[0]["receipt_no"],
+    }
+    assert sorted(e.target or "" for e in events) == ["civil_affairs", "elderly_api"]
+    assert [e.target for e in evidence] == ["civil_affairs"]
+    headers = bearer(stack, "worker-a")
+    shot = httpx.get(f"{stack.settings.hub.url}/api/evidence/{evidence[0].id}", headers=headers)
+    assert shot.status_code == 200 and shot.content.startswith(b"\x89PNG")
+
+
+def test_resubmitting_the_same_form_returns_the_same_submission(
+    stack: Stack, submitted: PortalSubmission
+):
+    engine = make_engine(stack.settings.database_url)
+    with session_scope(engine) as session:
+        submission = session.get(Submission, submitted.submission_id)
+        assert submission is not None
+        client_key = submission.client_key
+    answer = httpx.post(
+        f"{stack.settings.hub.url}/api/submissions",
+        headers=bearer(stack, "worker-a"),
+        json={
+            "resident_id": submitted.resident_id,
+            "form_id": "elderly-allowance",
+            "client_key": client_key,
+            "answers": _answers(),
+        },
+        timeout=30,
+    )
+    assert answer.status_code == 200
+    assert answer.json()["id"] == submitted.submission_id
+    sims = stack.settings.simulators
+    assert len(sim_records(sims.civil_url)) == 1 and len(sim_records(sims.api_url)) == 1
+
+
+async def test_a_new_submission_for_the_same_person_files_nothing_twice(
+    stack: Stack, submitted: PortalSubmission
+):
+    """A second submission (a new client key) runs the whole fan-out again; both connectors look
+    the person up first and return the existing receipts instead of filing again."""
+    hub = stack.settings.hub.url
+    headers = bearer(stack, "worker-a")
+    created = await asyncio.to_thread(
+        httpx.post,
+        f"{hub}/api/submissions",
+        headers=headers,
+        json={
+            "resident_id": submitted.resident_id,
+            "form_id": "elderly-allowance",
+            "client_key": uuid.uuid4().hex,
+            "answers": _answers(),
+        },
+        timeout=30,
+    )
+    assert created.status_code == 201
+    second = created.json()["id"]
+    assert second != submitted.submission_id
+    view = await _wait_until_done(hub, second, headers)
+    sims = stack.settings.simulators
+    assert len(sim_records(sims.civil_url)) == 1 and len(sim_records(sims.api_url)) == 1
+    receipts = {d["target"]: d["receipt_no"] for d in view["deliveries"]}
+    assert receipts == {
+        "civil_affairs": sim_records(sims.civil_url)[0]["receipt_no"],
+        "elderly_api": sim_records(sims.api_url)[0]["receipt_no"],
+    }
+
+
+def test_worker_b_gets_404_for_worker_a_resident_and_submission_through_the_api(
+    stack: Stack, submitted: PortalSubmission
+):
+    hub = stack.settings.hub.url
+    headers = bearer(stack, "worker-b")
+    assert (
+        httpx.get(f"{hub}/api/residents/{submitted.resident_id}", headers=headers).status_code
+        == 404
+    )
+    assert (
+        httpx.get(f"{hub}/api/submissions/{submitted.submission_id}", headers=headers).status_code
+        == 404
+    )
+    own = httpx.get(f"{hub}/api/residents", headers=headers).json()
+    assert own and submitted.resident_id not in {r["id"] for r in own}
+    worker_a = httpx.get(
+        f"{hub}/api/residents/{submitted.resident_id}", headers=bearer(stack, "worker-a")
+    )
+    assert worker_a.status_code == 200  # the same request with the right community works
+
+
+async def test_worker_b_gets_404_for_worker_a_resident_and_submission_in_the_portal(
+    stack: Stack, browser: Browser, submitted: PortalSubmission
+):
+    context, page = await portal_login(browser, stack, "worker-b")
+    try:
+        hub = stack.settings.hub.url
+        for path in (
+            f"/residents/{submitted.resident_id}",
+            f"/submissions/{submitted.submission_id}",
+        ):
+            response = await page.goto(hub + path)
+            assert response is not None and response.status == 404
+            await expect(page.get_by_role("alert")).to_contain_text("无权查看")
+            await expect(page.get_by_text(NAME)).to_have_count(0)
+    finally:
+        await context.close()
+
+
+def test_api_without_a_token_is_401(stack: Stack):
+    answer = httpx.get(f"{stack.settings.hub.url}/api/residents")
+    assert answer.status_code == 401
+    assert answer.json()["message"] == "请先登录"
+
+
+async def test_no_personal_data_in_workflow_ids_history_or_logs(
+    stack: Stack, submitted: PortalSubmission
+):
+    temporal = stack.settings.temporal
+    client = await Client.connect(temporal.address, namespace=temporal.namespace)
+    handle = client.get_workflow_handle(workflow_id(submitted.submission_id))
+    history = json.dumps((await handle.fetch_history()).to_json_dict(), ensure_ascii=False)
+    ids = [wf.id async for wf in client.list_workflows()]
+    phone = sim_records(stack.settings.simulators.api_url)[0]["phone"]
+    secrets = [NAME, ID_NUMBER, phone, BANK_ACCOUNT]
+    assert handle.id in ids
+    for secret in secrets:
+        assert secret not in history
+        assert not any(secret in wf_id for wf_id in ids)
+    logs = sorted((stack.data_dir / "logs").glob("*.log"))
+    assert {p.name for p in logs} >= {"hub.log", "worker.log", "simulators.log"}
+    for log in logs:
+        text = log.read_text(errors="replace")
+        for secret in secrets:
+            assert secret not in text, f"{secret[:2]}… found in {log.name}"
+
+
+def _answers() -> dict[str, str]:
+    return {
+        "phone": "13901000315",
+        "address": "无锡市惠山区玉祁街道玉祁社区1幢1单元101室",
+        "allowance_type": "80-89",
+        "bank": "江苏银行",
+        "bank_account": BANK_ACCOUNT,
+        "applied_on": date.today().isoformat(),
+    }
+
+
+async def _wait_until_done(hub: str, submission_id: str, headers: dict[str, str]) -> dict:
+    async with httpx.AsyncClient(base_url=hub, headers=headers) as http:
+        for _ in range(240):
+            view = (await http.get(f"/api/submissions/{submission_id}")).json()
+            if view["status"] != "in_progress":
+                return view
+            await asyncio.sleep(0.5)
+    raise AssertionError("submission did not finish within two minutes")
