@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import tempfile
 import zipfile
 from pathlib import Path
 
 from hub.devstack._java import find_java_home
-from hub.devstack._process import Service, ServiceFailed
+from hub.devstack._process import Service
 
 ARTIFACT = "org.keycloak:keycloak-quarkus-dist:{version}:zip"
 # Quarkus picks its heap from the machine (70% of RAM); a dev realm with a handful of users needs
@@ -84,6 +83,7 @@ def keycloak_service(
         health_url=f"{url}/realms/master/.well-known/openid-configuration",
         env=env,
         cwd=data_dir,
+        listens=[(host, port)],
     )
 
 
@@ -100,7 +100,6 @@ def start_keycloak(
     public_url: str | None = None,
 ) -> Service:
     """Fetch if needed, start, and wait until the master realm answers; the caller stops it."""
-    _refuse_busy_port(host, port)
     data_dir.mkdir(parents=True, exist_ok=True)
     service = keycloak_service(
         home=ensure_keycloak(version=version, cache_dir=cache_dir),
@@ -120,14 +119,6 @@ def start_keycloak(
         service.stop()
         raise
     return service
-
-
-def _refuse_busy_port(host: str, port: int) -> None:
-    # Otherwise whatever already listens there answers the health check and passes for us.
-    with socket.socket() as probe:
-        probe.settimeout(1.0)
-        if probe.connect_ex((host, port)) == 0:
-            raise ServiceFailed(f"keycloak: {host}:{port} is already in use")
 
 
 def _maven_fetch(*, version: str, cache_dir: Path) -> None:

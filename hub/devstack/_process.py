@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import time
 from collections.abc import Callable
@@ -28,9 +29,18 @@ class Service:
     cwd: Path | None = None
     # Extra readiness check run after the health URL answers (e.g. a realm exists).
     ready: Callable[[], bool] | None = None
+    #: (host, port) pairs it will listen on; refused up front if something already answers there,
+    #: since that something would pass the health check for us.
+    listens: list[tuple[str, int]] = field(default_factory=list)
     process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
+        for host, port in self.listens:
+            if _in_use(host, port):
+                raise ServiceFailed(
+                    f"{self.name}: {host}:{port} is already in use "
+                    "(another `make run`? set a different port, see README)"
+                )
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
@@ -69,6 +79,12 @@ class Service:
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+
+
+def _in_use(host: str, port: int) -> bool:
+    with socket.socket() as probe:
+        probe.settimeout(1.0)
+        return probe.connect_ex((host, port)) == 0
 
 
 def _answers(url: str) -> bool:

@@ -84,7 +84,9 @@ class Stack:
                 f"keycloak realm provisioning failed ({exc}); log: {self.log_dir / 'keycloak.log'}"
             ) from exc
 
-    def _python(self, name: str, module: str, health_url: str, *args: str) -> Service:
+    def _python(
+        self, name: str, module: str, health_url: str, *args: str, listens: list[tuple[str, int]]
+    ) -> Service:
         return Service(
             name=name,
             argv=[sys.executable, "-m", module, *args],
@@ -92,6 +94,7 @@ class Stack:
             health_url=health_url,
             env=settings_env(self.settings),
             timeout_s=60,
+            listens=listens,
         )
 
     def _temporal(self) -> Service:
@@ -121,6 +124,7 @@ class Stack:
             log_path=self.log_dir / "temporal.log",
             health_url=f"http://{t.host}:{t.ui_port}/",
             timeout_s=90,
+            listens=[(t.host, t.port), (t.host, t.ui_port)],
         )
 
     def _keycloak(self) -> Service:
@@ -154,16 +158,20 @@ class Stack:
             f"{s.civil_user}:{s.civil_password}",
             "--api-key",
             s.api_key,
+            listens=[(s.host, s.civil_port), (s.host, s.api_port)],
         )
 
     def _worker(self) -> Service:
         t = self.settings.temporal
-        service = self._python("worker", "workflows.worker", f"http://{t.host}:{t.ui_port}/")
+        service = self._python(
+            "worker", "workflows.worker", f"http://{t.host}:{t.ui_port}/", listens=[]
+        )
         service.ready = lambda: _has_pollers(self.settings, ORCHESTRATION)
         return service
 
     def _hub(self) -> Service:
-        return self._python("hub", "hub", f"{self.settings.hub.url}/healthz")
+        hub = self.settings.hub
+        return self._python("hub", "hub", f"{hub.url}/healthz", listens=[(hub.host, hub.port)])
 
 
 def _has_pollers(settings: Settings, task_queue: str) -> bool:

@@ -27,7 +27,7 @@ from hub.store import (
     session_scope,
 )
 from hub.submitting import workflow_id
-from tests.e2e.conftest import bearer, portal_login, sim_records
+from tests.e2e._stack import bearer, portal_login, sim_records
 
 pytestmark = pytest.mark.e2e
 

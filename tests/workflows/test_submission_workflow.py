@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from contextlib import AsyncExitStack
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AsyncExitStack
 
 from temporalio import activity
 from temporalio.exceptions import ApplicationError

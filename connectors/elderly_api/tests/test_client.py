@@ -111,6 +111,22 @@ async def test_retry_after_lost_response_finds_the_record_instead_of_filing_agai
     assert len(await _records(platform)) == 1
 
 
+async def test_person_already_on_the_platform_is_not_filed_again(
+    platform: str, recorder: DeliveryRecorder, application: Application
+) -> None:
+    first = await connector.deliver(
+        recorder.context(_config(platform), idempotency_key=KEY), application
+    )
+    # Another submission for the same person and allowance: a new key, so only the look-up helps.
+    again = await connector.deliver(
+        recorder.context(_config(platform), idempotency_key="sub-0002:elderly_api"), application
+    )
+
+    assert again.existing
+    assert again.receipt_no == first.receipt_no
+    assert len(await _records(platform)) == 1
+
+
 async def test_replayed_post_with_same_key_creates_nothing(
     simulator: ASGIApp, recorder: DeliveryRecorder, application: Application
 ) -> None:

@@ -1,0 +1,108 @@
+"""The whole stack as `make run` starts it (real Temporal, Keycloak, Chromium, simulators, worker,
+hub), on free ports with a fresh data directory, once per test session."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+
+from hub.devstack import Stack
+from hub.settings import (
+    HubSettings,
+    KeycloakSettings,
+    Settings,
+    SimulatorSettings,
+    TemporalSettings,
+)
+from tests._keycloak_login import login_with_password
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE = {"width": 390, "height": 844}
+
+
+def _free_ports(count: int) -> list[int]:
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    hub, temporal, temporal_ui, keycloak, civil, api = _free_ports(6)
+    settings = Settings(
+        environment="test",
+        data_dir=tmp_path_factory.mktemp("stack"),
+        hub=HubSettings(port=hub),
+        temporal=TemporalSettings(port=temporal, ui_port=temporal_ui),
+        keycloak=KeycloakSettings(port=keycloak),
+        simulators=SimulatorSettings(civil_port=civil, api_port=api),
+    )
+    stack = Stack(settings, cache_dir=ROOT / ".cache")
+    stack.start()
+    try:
+        yield stack
+    finally:
+        stack.stop()
+
+
+@pytest.fixture(scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        yield browser
+        await browser.close()
+
+
+async def portal_login(
+    browser: Browser, stack: Stack, username: str
+) -> tuple[BrowserContext, Page]:
+    """Open the portal on a phone-sized screen and log in through Keycloak's own login page."""
+    context = await browser.new_context(viewport=PHONE, locale="zh-CN")
+    page = await context.new_page()
+    await page.goto(stack.settings.hub.url + "/")
+    assert page.url.startswith(stack.settings.keycloak.url), "the portal sends her to Keycloak"
+    await page.locator("#username").fill(username)
+    await page.locator("#password").fill(stack.settings.keycloak.demo_password)
+    await page.locator("#kc-login").click()
+    await page.wait_for_url(stack.settings.hub.url + "/residents")
+    return context, page
+
+
+def bearer(stack: Stack, username: str) -> dict[str, str]:
+    kc = stack.settings.keycloak
+    tokens = login_with_password(
+        keycloak_url=kc.url,
+        realm=kc.realm,
+        client_id=kc.client_id,
+        client_secret=kc.client_secret,
+        redirect_uri=f"{stack.settings.hub.url}/auth/callback",
+        username=username,
+        password=kc.demo_password,
+    )
+    return {"Authorization": f"Bearer {tokens['access_token']}"}
+
+
+def sim_records(url: str) -> list[dict[str, str]]:
+    records: list[dict[str, str]] = httpx.get(f"{url}/_sim/records", timeout=10).json()
+    return records
