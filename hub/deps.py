@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -53,7 +54,8 @@ async def get_current_user(
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         try:
-            return state.validator.validate(header[7:].strip())
+            # A thread: the first validation (or one after a key rotation) fetches the JWKS.
+            return await asyncio.to_thread(state.validator.validate, header[7:].strip())
         except InvalidToken as exc:
             raise Unauthenticated(f"bearer token rejected: {exc}") from None
     if portal is None:

@@ -1,11 +1,12 @@
 """Connector SDK: what a downstream-system connector declares and implements."""
 
-from connectors.sdk._browser import BrowserPool
+from connectors.sdk._browser import CHROMIUM_ARGS, BrowserPool
 from connectors.sdk._connector import Application, Connector, DeliveryContext, Receipt
 from connectors.sdk._manifest import FieldDecl, Manifest, RetryPolicyDecl
 from connectors.sdk._registry import ENTRY_POINT_GROUP, load_connectors
 
 __all__ = [
+    "CHROMIUM_ARGS",
     "ENTRY_POINT_GROUP",
     "Application",
     "BrowserPool",

@@ -10,7 +10,7 @@ from playwright.async_api import Browser, BrowserContext, Playwright, async_play
 
 # Debian's Chromium as root, on a machine whose network reaches only package registries:
 # no sandbox (root), and no background networking that would hang on closed connections.
-_ARGS = [
+CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
     "--disable-quic",
@@ -36,7 +36,7 @@ class BrowserPool:
                 if self._playwright is None:
                     self._playwright = await async_playwright().start()
                 self._browser = await self._playwright.chromium.launch(
-                    executable_path=self._executable, headless=self._headless, args=_ARGS
+                    executable_path=self._executable, headless=self._headless, args=CHROMIUM_ARGS
                 )
             return self._browser
 

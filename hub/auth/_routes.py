@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from fastapi import APIRouter, Request
@@ -42,7 +43,7 @@ async def callback(
         raise Unauthenticated(f"keycloak returned {error or 'no code'}")
     tokens = await state.oidc.exchange_code(code=code, login=login_state)
     try:
-        principal = state.validator.validate(tokens["access_token"])
+        principal = await asyncio.to_thread(state.validator.validate, tokens["access_token"])
     except InvalidToken as exc:
         raise Unauthenticated(f"access token rejected: {exc}") from None
     idle = timedelta(minutes=state.settings.hub.session_idle_minutes)

@@ -10,8 +10,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from sqlmodel import Session
 
 from hub import submitting
+from hub._state import HubState
 from hub.deps import PortalSessionDep, SessionDep, StateDep, Worker, community_of
 from hub.errors import InvalidInput
 from hub.forms import FORMS, allowance_type_for
@@ -112,34 +114,15 @@ def form_page(
     session: SessionDep,
     portal: PortalSessionDep,
 ) -> HTMLResponse:
-    form = FORMS.get(form_id)
-    if form is None:
-        raise InvalidInput("unknown form", user_message="没有这个表单")
-    row = get_scoped_resident(
-        session=session, resident_id=resident_id, community=community_of(user)
-    )
-    facts = resident_facts(session=session, cipher=state.cipher, resident=row)
-    today = date.today()
-    values = {
-        "name": facts.name,
-        "id_number": row.id_number_masked,
-        "sex": facts.sex,
-        "birth_date": facts.birth_date.isoformat(),
-        "phone": facts.phone or "",
-        "address": facts.address or "",
-        "allowance_type": allowance_type_for(facts.birth_date, today) or "",
-        "applied_on": today.isoformat(),
-    }
-    return _page(
+    return _render_form(
         request,
-        "form.html",
         portal,
-        form=form,
+        state=state,
+        session=session,
+        community=community_of(user),
         resident_id=resident_id,
-        values=values,
-        errors={},
+        form_id=form_id,
         client_key=secrets.token_urlsafe(16),
-        community_name=facts.community_name,
     )
 
 
@@ -169,34 +152,70 @@ async def submit_form(
         )
     except InvalidInput as exc:
         # Keep everything she typed and show each problem beside its field.
-        form = FORMS[form_id]
-        row = get_scoped_resident(
-            session=session, resident_id=resident_id, community=community_of(user)
-        )
-        facts = resident_facts(session=session, cipher=state.cipher, resident=row)
-        values = {
-            **answers,
-            "name": facts.name,
-            "id_number": row.id_number_masked,
-            "sex": facts.sex,
-            "birth_date": facts.birth_date.isoformat(),
-        }
-        return _page(
+        return _render_form(
             request,
-            "form.html",
             portal,
-            status_code=422,
-            form=form,
+            state=state,
+            session=session,
+            community=community_of(user),
             resident_id=resident_id,
-            values=values,
+            form_id=form_id,
+            client_key=client_key,
+            typed=answers,
             errors=exc.field_errors,
             message=exc.user_message,
-            client_key=client_key,
-            community_name=facts.community_name,
         )
     session.commit()
     await submitting.start_fan_out(state=state, submission=submission)
     return RedirectResponse(f"/submissions/{submission.id}", status_code=303)
+
+
+def _render_form(
+    request: Request,
+    portal: Any,
+    *,
+    state: HubState,
+    session: Session,
+    community: str,
+    resident_id: int,
+    form_id: str,
+    client_key: str,
+    typed: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    message: str = "",
+) -> HTMLResponse:
+    """The form with what the store knows filled in, and what she typed (if anything) kept."""
+    form = FORMS.get(form_id)
+    if form is None:
+        raise InvalidInput("unknown form", user_message="没有这个表单")
+    row = get_scoped_resident(session=session, resident_id=resident_id, community=community)
+    facts = resident_facts(session=session, cipher=state.cipher, resident=row)
+    today = date.today()
+    values = {
+        "phone": facts.phone or "",
+        "address": facts.address or "",
+        "allowance_type": allowance_type_for(facts.birth_date, today) or "",
+        "applied_on": today.isoformat(),
+        **(typed or {}),
+        # Locked fields always come from the store, whatever the browser sent.
+        "name": facts.name,
+        "id_number": row.id_number_masked,
+        "sex": facts.sex,
+        "birth_date": facts.birth_date.isoformat(),
+    }
+    return _page(
+        request,
+        "form.html",
+        portal,
+        status_code=422 if errors or message else 200,
+        form=form,
+        resident_id=resident_id,
+        values=values,
+        errors=errors or {},
+        message=message,
+        client_key=client_key,
+        community_name=facts.community_name,
+    )
 
 
 @router.get("/submissions/{submission_id}")

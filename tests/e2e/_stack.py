@@ -11,6 +11,7 @@ import httpx
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
+from connectors.sdk import CHROMIUM_ARGS
 from hub.devstack import Stack
 from hub.settings import (
     HubSettings,
@@ -22,15 +23,6 @@ from hub.settings import (
 from tests._keycloak_login import login_with_password
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PHONE = {"width": 390, "height": 844}
 
 

@@ -75,8 +75,8 @@ async def submitted(stack: Stack, browser: Browser) -> PortalSubmission:
 
 def test_each_system_recorded_exactly_one_correct_record(stack: Stack, submitted: PortalSubmission):
     sims = stack.settings.simulators
-    civil = sim_records(sims.civil_url)
-    api = sim_records(sims.api_url)
+    civil = _ours(sims.civil_url)
+    api = _ours(sims.api_url)
     assert len(civil) == 1 and len(api) == 1
     assert (civil[0]["name"], civil[0]["id_number"]) == (NAME, ID_NUMBER)
     assert (civil[0]["bank_account"], civil[0]["allowance_type"]) == (BANK_ACCOUNT, "80-89")
@@ -87,8 +87,8 @@ def test_each_system_recorded_exactly_one_correct_record(stack: Stack, submitted
 def test_status_page_showed_both_receipts(stack: Stack, submitted: PortalSubmission):
     sims = stack.settings.simulators
     receipts = {
-        "省民政厅高龄津贴管理系统": sim_records(sims.civil_url)[0]["receipt_no"],
-        "市养老服务信息平台": sim_records(sims.api_url)[0]["receipt_no"],
+        "省民政厅高龄津贴管理系统": _ours(sims.civil_url)[0]["receipt_no"],
+        "市养老服务信息平台": _ours(sims.api_url)[0]["receipt_no"],
     }
     for target, receipt in receipts.items():
         assert "已受理" in submitted.shown[target]
@@ -110,8 +110,8 @@ def test_store_holds_both_receipts_timeline_and_evidence(stack: Stack, submitted
         ).all()
     sims = stack.settings.simulators
     assert {d.target: d.receipt_no for d in deliveries} == {
-        "civil_affairs": sim_records(sims.civil_url)[0]["receipt_no"],
-        "elderly_api": sim_records(sims.api_url)[0]["receipt_no"],
+        "civil_affairs": _ours(sims.civil_url)[0]["receipt_no"],
+        "elderly_api": _ours(sims.api_url)[0]["receipt_no"],
     }
     assert sorted(e.target or "" for e in events) == ["civil_affairs", "elderly_api"]
     assert [e.target for e in evidence] == ["civil_affairs"]
@@ -142,7 +142,7 @@ def test_resubmitting_the_same_form_returns_the_same_submission(
     assert answer.status_code == 200
     assert answer.json()["id"] == submitted.submission_id
     sims = stack.settings.simulators
-    assert len(sim_records(sims.civil_url)) == 1 and len(sim_records(sims.api_url)) == 1
+    assert len(_ours(sims.civil_url)) == 1 and len(_ours(sims.api_url)) == 1
 
 
 async def test_a_new_submission_for_the_same_person_files_nothing_twice(
@@ -169,11 +169,11 @@ async def test_a_new_submission_for_the_same_person_files_nothing_twice(
     assert second != submitted.submission_id
     view = await _wait_until_done(hub, second, headers)
     sims = stack.settings.simulators
-    assert len(sim_records(sims.civil_url)) == 1 and len(sim_records(sims.api_url)) == 1
+    assert len(_ours(sims.civil_url)) == 1 and len(_ours(sims.api_url)) == 1
     receipts = {d["target"]: d["receipt_no"] for d in view["deliveries"]}
     assert receipts == {
-        "civil_affairs": sim_records(sims.civil_url)[0]["receipt_no"],
-        "elderly_api": sim_records(sims.api_url)[0]["receipt_no"],
+        "civil_affairs": _ours(sims.civil_url)[0]["receipt_no"],
+        "elderly_api": _ours(sims.api_url)[0]["receipt_no"],
     }
 
 
@@ -230,7 +230,7 @@ async def test_no_personal_data_in_workflow_ids_history_or_logs(
     handle = client.get_workflow_handle(workflow_id(submitted.submission_id))
     history = json.dumps((await handle.fetch_history()).to_json_dict(), ensure_ascii=False)
     ids = [wf.id async for wf in client.list_workflows()]
-    phone = sim_records(stack.settings.simulators.api_url)[0]["phone"]
+    phone = _ours(stack.settings.simulators.api_url)[0]["phone"]
     secrets = [NAME, ID_NUMBER, phone, BANK_ACCOUNT]
     assert handle.id in ids
     for secret in secrets:
@@ -263,3 +263,33 @@ async def _wait_until_done(hub: str, submission_id: str, headers: dict[str, str]
                 return view
             await asyncio.sleep(0.5)
     raise AssertionError("submission did not finish within two minutes")
+
+
+async def test_bad_input_is_explained_in_chinese_and_nothing_typed_is_lost(
+    stack: Stack, browser: Browser
+):
+    context, page = await portal_login(browser, stack, "worker-a")
+    try:
+        await page.get_by_label("查找居民").fill("王建国")
+        await page.get_by_role("button", name="查找").click()
+        await page.get_by_role("link", name=re.compile("王")).click()
+        await page.get_by_role("link", name="高龄津贴申请").click()
+        await page.get_by_label("联系电话").fill("13912345678")
+        await page.get_by_label("开户银行").select_option("中国农业银行")
+        await page.get_by_label("银行账号").fill("1234")
+        await page.get_by_role("button", name=re.compile("提交")).click()
+        await expect(page.get_by_text("银行账号应为16-19位数字")).to_be_visible()
+        await expect(page.get_by_label("联系电话")).to_have_value("13912345678")
+        await expect(page.get_by_label("开户银行")).to_have_value("中国农业银行")
+        await expect(page.get_by_label("银行账号")).to_have_value("1234")
+        # Fixing the one field is enough to go through.
+        await page.get_by_label("银行账号").fill("6228480012345678902")
+        await page.get_by_role("button", name=re.compile("提交")).click()
+        await page.wait_for_url(re.compile(r"/submissions/[0-9a-f]{32}$"))
+    finally:
+        await context.close()
+
+
+def _ours(url: str) -> list[dict[str, str]]:
+    """What a simulator received for this test's resident (other tests file other people)."""
+    return [r for r in sim_records(url) if r["id_number"] == ID_NUMBER]
