@@ -36,13 +36,22 @@ class Stack:
         self.services: list[Service] = []
 
     def start(self) -> None:
-        """Start everything and wait until each part answers; on failure stop what started."""
+        """Start everything and wait until each part answers; on failure stop what started.
+
+        Slow starters overlap: the worker and hub need only Temporal, so they start while
+        Keycloak is still booting, and the realm is provisioned while they import.
+        """
         try:
             self._prepare_store()
-            first = [self._temporal(), self._keycloak(), self._simulators()]
-            self._launch(first)
+            temporal, keycloak, simulators = self._temporal(), self._keycloak(), self._simulators()
+            self._spawn([temporal, keycloak, simulators])
+            temporal.wait_ready()
+            worker, hub = self._worker(), self._hub()
+            self._spawn([worker, hub])
+            keycloak.wait_ready()
             self._provision_realm()
-            self._launch([self._worker(), self._hub()])
+            for service in (simulators, worker, hub):
+                service.wait_ready()
         except BaseException:
             self.stop()
             raise
@@ -52,12 +61,10 @@ class Stack:
             service.stop()
         self.services.clear()
 
-    def _launch(self, services: list[Service]) -> None:
-        for service in services:  # start all, then wait: slow starters overlap
+    def _spawn(self, services: list[Service]) -> None:
+        for service in services:
             self.services.append(service)
             service.start()
-        for service in services:
-            service.wait_ready()
 
     def _prepare_store(self) -> None:
         migrate(self.settings.database_url)
