@@ -36,9 +36,15 @@ class TemporalSettings(BaseModel):
     ui_port: int = 8233
     namespace: str = "default"
 
+    ui_public_url: str = ""  # where operators open the Web UI; defaults to http://host:ui_port
+
     @property
     def address(self) -> str:
         return f"{self.host}:{self.port}"
+
+    @property
+    def ui_url(self) -> str:
+        return self.ui_public_url or f"http://{self.host}:{self.ui_port}"
 
 
 class KeycloakSettings(BaseModel):

@@ -6,11 +6,12 @@ import asyncio
 from datetime import timedelta
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 
 from hub.auth._sessions import COOKIE, close_session, open_session
 from hub.deps import CurrentUser, SessionDep, StateDep
 from hub.errors import Unauthenticated
+from hub.portal import templates
 from identity import InvalidToken
 
 router = APIRouter(prefix="/auth", include_in_schema=False)
@@ -68,8 +69,15 @@ def logout(
 ) -> RedirectResponse:
     id_token = close_session(session=session, cipher=state.cipher, cookie=request.cookies[COOKIE])
     url = state.oidc.logout_url(
-        id_token=id_token, post_logout_redirect=f"{state.settings.hub.url}/"
+        id_token=id_token, post_logout_redirect=f"{state.settings.hub.url}/auth/logged-out"
     )
     response = RedirectResponse(url, status_code=303)
     response.delete_cookie(COOKIE, path="/")
     return response
+
+
+@router.get("/logged-out")
+def logged_out(request: Request) -> HTMLResponse:
+    """Where Keycloak sends her back after single logout."""
+    page: HTMLResponse = templates.TemplateResponse(request, "logged_out.html", {"user": None})
+    return page

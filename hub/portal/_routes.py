@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from hub import submitting
 from hub._state import HubState
-from hub.deps import PortalSessionDep, SessionDep, StateDep, Worker, community_of
+from hub.deps import CurrentUser, PortalSessionDep, SessionDep, StateDep, Worker, community_of
 from hub.errors import InvalidInput
 from hub.forms import FORMS, allowance_type_for
 from hub.store import (
@@ -59,9 +59,20 @@ def _page(
     )
 
 
-@router.get("/")
-def home() -> RedirectResponse:
-    return RedirectResponse("/residents", status_code=303)
+@router.get("/", response_model=None)
+def home(
+    request: Request, user: CurrentUser, state: StateDep, portal: PortalSessionDep
+) -> Response:
+    """Workers go straight to their residents; other roles get their own starting page."""
+    if "worker" in user.roles:
+        return RedirectResponse("/residents", status_code=303)
+    return _page(
+        request,
+        "home.html",
+        portal,
+        connectors=[c.manifest for c in state.connectors.values()],
+        temporal_ui=state.settings.temporal.ui_url,
+    )
 
 
 @router.get("/residents")

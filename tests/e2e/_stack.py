@@ -67,7 +67,7 @@ async def browser() -> AsyncIterator[Browser]:
 
 
 async def portal_login(
-    browser: Browser, stack: Stack, username: str
+    browser: Browser, stack: Stack, username: str, lands_on: str = "/residents"
 ) -> tuple[BrowserContext, Page]:
     """Open the portal on a phone-sized screen and log in through Keycloak's own login page."""
     context = await browser.new_context(viewport=PHONE, locale="zh-CN")
@@ -77,7 +77,7 @@ async def portal_login(
     await page.locator("#username").fill(username)
     await page.locator("#password").fill(stack.settings.keycloak.demo_password)
     await page.locator("#kc-login").click()
-    await page.wait_for_url(stack.settings.hub.url + "/residents")
+    await page.wait_for_url(stack.settings.hub.url + lands_on)
     return context, page
 
 

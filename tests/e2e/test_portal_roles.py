@@ -1,0 +1,40 @@
+"""Who lands where after login, and logging out."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.async_api import Browser, expect
+
+from hub.devstack import Stack
+from tests.e2e._stack import portal_login
+
+pytestmark = pytest.mark.e2e
+
+
+async def test_operator_lands_on_her_page_with_the_temporal_ui_and_connectors(
+    stack: Stack, browser: Browser
+):
+    context, page = await portal_login(browser, stack, "operator", lands_on="/")
+    try:
+        link = page.get_by_role("link", name="打开 Temporal 控制台")
+        await expect(link).to_have_attribute("href", stack.settings.temporal.ui_url)
+        await expect(page.locator("#connectors")).to_contain_text("省民政厅高龄津贴管理系统")
+        await expect(page.locator("#connectors")).to_contain_text("市养老服务信息平台")
+        response = await page.goto(stack.settings.hub.url + "/residents")
+        assert response is not None and response.status == 403  # no community, no residents
+    finally:
+        await context.close()
+
+
+async def test_logout_ends_the_hub_session_and_the_keycloak_session(stack: Stack, browser: Browser):
+    context, page = await portal_login(browser, stack, "worker-a")
+    try:
+        await page.get_by_role("button", name="退出").click()
+        await page.wait_for_url(stack.settings.hub.url + "/auth/logged-out")
+        await expect(page.get_by_role("heading")).to_have_text("您已安全退出")
+        await page.goto(stack.settings.hub.url + "/residents")
+        # Back at Keycloak's login form: neither the hub nor Keycloak remembers her.
+        assert page.url.startswith(stack.settings.keycloak.url)
+        await expect(page.locator("#username")).to_be_visible()
+    finally:
+        await context.close()
