@@ -28,6 +28,18 @@ class FieldCipher:
         self._current = current_key
         self._index_key = _key_bytes("blind_index_key", blind_index_key)
 
+    @property
+    def current_key_id(self) -> str:
+        """The key new values are encrypted with."""
+        return self._current
+
+    @staticmethod
+    def key_id(token: str | bytes) -> str:
+        """The id of the key a ciphertext (text or bytes) was encrypted with."""
+        if isinstance(token, bytes):
+            return token.partition(b":")[0].decode()
+        return token.partition(":")[0]
+
     def encrypt(self, plaintext: str, *, context: str = "") -> str:
         nonce = os.urandom(_NONCE_BYTES)
         ct = self._aeads[self._current].encrypt(nonce, plaintext.encode(), context.encode())

@@ -6,20 +6,63 @@ valid (GB 11643 check character) but invented; region 320206 is 惠山区, 无�
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlmodel import Session
 
 from hub.crypto import FieldCipher
-from hub.idcard import check_character
-from hub.store import Community, ResidentCreate, add_house_and_household, create_resident
+from hub.idcard import age_on, check_character
+from hub.store import (
+    Community,
+    EventCreate,
+    Region,
+    Resident,
+    ResidentCreate,
+    add_house_and_household,
+    create_resident,
+    record_event,
+    set_tags,
+)
 
 STREET = "玉祁街道"
 DISTRICT = "320206"
+REGIONS = [
+    Region(code="320000", name="江苏省", level="province"),
+    Region(code="320200", name="无锡市", level="city", parent_code="320000"),
+    Region(code="320206", name="惠山区", level="district", parent_code="320200"),
+    Region(code="320206104000", name=STREET, level="street", parent_code="320206"),
+    Region(code="320206104001", name="玉祁社区", level="community", parent_code="320206104000"),
+    Region(code="320206104002", name="瑞星社区", level="community", parent_code="320206104000"),
+]
+STREET_CODE = "320206104000"
 COMMUNITY_A = Community(
-    code="320206104001", name="玉祁社区", street_name=STREET, district_code=DISTRICT
+    code="320206104001",
+    name="玉祁社区",
+    street_name=STREET,
+    district_code=DISTRICT,
+    street_code=STREET_CODE,
 )
 COMMUNITY_B = Community(
-    code="320206104002", name="瑞星社区", street_name=STREET, district_code=DISTRICT
+    code="320206104002",
+    name="瑞星社区",
+    street_name=STREET,
+    district_code=DISTRICT,
+    street_code=STREET_CODE,
 )
+#: Demo tags by (community, index in its list); everyone 80 or older also gets 高龄.
+_TAGS = {
+    ("320206104001", 0): ["独居"],
+    ("320206104001", 1): ["退役军人", "党员"],
+    ("320206104001", 5): ["残疾人"],
+    ("320206104001", 13): ["特困", "重点关注"],
+    ("320206104002", 3): ["低保"],
+    ("320206104002", 8): ["独居", "重点关注"],
+}
+_EVENTS = [
+    ("320206104001", 0, "visit", "入户走访，了解独居老人生活情况"),
+    ("320206104001", 13, "service", "代办医保报销材料"),
+    ("320206104002", 8, "visit", "节前慰问"),
+]
 
 # (name, birth date, sex) — the first of each list is the one the walkthrough uses.
 _PEOPLE_A = [
@@ -80,31 +123,58 @@ def demo_id_number(birth: str, sex: str, seq: int) -> str:
 
 def seed_demo(*, session: Session, cipher: FieldCipher) -> bool:
     """Seed the demo street. Returns False when it was already there."""
+    for region in REGIONS:
+        if session.get(Region, region.code) is None:
+            session.add(Region.model_validate(region))
+    session.flush()
     if session.get(Community, COMMUNITY_A.code) is not None:
         return False
-    session.add(Community.model_validate(COMMUNITY_A))
-    session.add(Community.model_validate(COMMUNITY_B))
-    session.flush()
+    today = date.today()
     for community, people, seq0 in ((COMMUNITY_A, _PEOPLE_A, 10), (COMMUNITY_B, _PEOPLE_B, 200)):
+        session.add(Community.model_validate(community))
+        session.flush()
         for i, (name, birth, sex) in enumerate(people):
-            building, room = 1 + i // 6, 101 + (i % 6) * 100
-            household = add_house_and_household(
-                session=session,
-                community=community.code,
-                building=f"{building}幢",
-                unit="1单元",
-                room=f"{room}室",
-                address=f"无锡市惠山区{STREET}{community.name}{building}幢1单元{room}室",
-            )
-            create_resident(
-                session=session,
-                cipher=cipher,
-                community=community.code,
-                data=ResidentCreate(
-                    name=name,
-                    id_number=demo_id_number(birth, sex, seq0 + i),
-                    phone=f"139{community.code[-2:]}{i:02d}{int(birth[4:8]):04d}"[:11],
-                    household_id=household.id,
-                ),
-            )
+            resident = _seed_resident(session, cipher, community, i, name, birth, sex, seq0)
+            tags = _TAGS.get((community.code, i), [])
+            if age_on(resident.birth_date, today) >= 80:
+                tags = ["高龄", *tags]
+            set_tags(session=session, resident=resident, tags=tags)
+            for code, index, kind, title in _EVENTS:
+                if (code, index) == (community.code, i):
+                    data = EventCreate(
+                        kind=kind, title=title, occurred_on=today, resident_id=resident.id
+                    )
+                    record_event(session=session, data=data, community=code, recorded_by="demo")
     return True
+
+
+def _seed_resident(
+    session: Session,
+    cipher: FieldCipher,
+    community: Community,
+    i: int,
+    name: str,
+    birth: str,
+    sex: str,
+    seq0: int,
+) -> Resident:
+    building, room = 1 + i // 6, 101 + (i % 6) * 100
+    household = add_house_and_household(
+        session=session,
+        community=community.code,
+        building=f"{building}幢",
+        unit="1单元",
+        room=f"{room}室",
+        address=f"无锡市惠山区{STREET}{community.name}{building}幢1单元{room}室",
+    )
+    return create_resident(
+        session=session,
+        cipher=cipher,
+        community=community.code,
+        data=ResidentCreate(
+            name=name,
+            id_number=demo_id_number(birth, sex, seq0 + i),
+            phone=f"139{community.code[-2:]}{i:02d}{int(birth[4:8]):04d}"[:11],
+            household_id=household.id,
+        ),
+    )

@@ -48,9 +48,21 @@ PortalSessionDep = Annotated[tuple[PortalSession, Principal] | None, Depends(get
 
 
 async def get_current_user(
-    request: Request, state: StateDep, portal: PortalSessionDep
+    request: Request, state: StateDep, session: SessionDep, portal: PortalSessionDep
 ) -> Principal:
-    """A bearer token (API clients) or the portal session cookie (the browser)."""
+    """A bearer token (API clients) or the portal session cookie (the browser).
+
+    The caller becomes the actor of this request's unit of work, so the change history says
+    who made each change.
+    """
+    user = await _authenticate(request, state, portal)
+    session.info["actor"] = user.username
+    return user
+
+
+async def _authenticate(
+    request: Request, state: HubState, portal: tuple[PortalSession, Principal] | None
+) -> Principal:
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         try:

@@ -2,20 +2,36 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
+from sqlmodel import Session
 
 from hub import submitting
+from hub._state import HubState
 from hub.deps import SessionDep, StateDep, Worker, community_of
 from hub.store import (
+    ChangeView,
+    EventCreate,
+    HouseholdMember,
+    HouseView,
+    Resident,
     ResidentPublic,
     SubmissionView,
     TimelineEntry,
+    events_of_month,
     get_scoped_resident,
     get_scoped_submission,
+    history_of,
+    house_of,
+    household_members,
     load_evidence,
+    record_event,
     resident_public,
     search_residents,
+    set_tags,
+    tags_of,
     timeline,
     view_submission,
 )
@@ -24,7 +40,25 @@ router = APIRouter(prefix="/api", tags=["api"])
 
 
 class ResidentWithTimeline(ResidentPublic):
+    tags: list[str]
+    house: HouseView | None
+    household: list[HouseholdMember]
     timeline: list[TimelineEntry]
+
+
+class TagsUpdate(BaseModel):
+    tags: list[str]
+
+
+class EventPublic(BaseModel):
+    id: int
+    kind: str
+    title: str
+    detail: str
+    occurred_on: date
+    status: str
+    resident_id: int | None
+    recorded_by: str
 
 
 class SubmissionRequest(BaseModel):
@@ -52,9 +86,55 @@ def get_resident(
     resident = get_scoped_resident(
         session=session, resident_id=resident_id, community=community_of(user)
     )
+    return _resident_view(state, session, resident)
+
+
+@router.put("/residents/{resident_id}/tags")
+def put_tags(
+    resident_id: int, body: TagsUpdate, user: Worker, state: StateDep, session: SessionDep
+) -> ResidentWithTimeline:
+    """Replace a resident's tags (高龄, 独居, 退役军人…); every change is kept in her history."""
+    resident = get_scoped_resident(
+        session=session, resident_id=resident_id, community=community_of(user)
+    )
+    set_tags(session=session, resident=resident, tags=body.tags)
+    return _resident_view(state, session, resident)
+
+
+@router.get("/residents/{resident_id}/history")
+def get_history(resident_id: int, user: Worker, session: SessionDep) -> list[ChangeView]:
+    """Who changed this resident's record, when, and which fields (encrypted ones by name only)."""
+    resident = get_scoped_resident(
+        session=session, resident_id=resident_id, community=community_of(user)
+    )
+    return history_of(session=session, resident=resident)
+
+
+@router.post("/events", status_code=201)
+def post_event(body: EventCreate, user: Worker, session: SessionDep) -> EventPublic:
+    """Record a piece of the community's daily work: a visit, complaint, service or activity."""
+    community = community_of(user)
+    if body.resident_id is not None:
+        get_scoped_resident(session=session, resident_id=body.resident_id, community=community)
+    row = record_event(session=session, data=body, community=community, recorded_by=user.username)
+    return EventPublic.model_validate(row, from_attributes=True)
+
+
+@router.get("/events")
+def get_events(user: Worker, session: SessionDep, month: str) -> list[EventPublic]:
+    """The community's daily work in one month (YYYY-MM), oldest first."""
+    rows = events_of_month(session=session, community=community_of(user), month=month)
+    return [EventPublic.model_validate(r, from_attributes=True) for r in rows]
+
+
+def _resident_view(state: HubState, session: Session, resident: Resident) -> ResidentWithTimeline:
     public = resident_public(session=session, cipher=state.cipher, resident=resident)
     return ResidentWithTimeline(
-        **public.model_dump(), timeline=timeline(session=session, resident=resident)
+        **public.model_dump(),
+        tags=tags_of(session=session, resident=resident),
+        house=house_of(session=session, resident=resident),
+        household=household_members(session=session, cipher=state.cipher, resident=resident),
+        timeline=timeline(session=session, resident=resident),
     )
 
 

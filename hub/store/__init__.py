@@ -1,5 +1,21 @@
 """The community store (数字底座): residents, households, houses, submissions and results."""
 
+from hub.store import _history  # noqa: F401  (installs the change-history hook)
+from hub.store._daily import (
+    EVENT_KINDS,
+    TAGS,
+    ChangeView,
+    EventCreate,
+    HouseholdMember,
+    HouseView,
+    events_of_month,
+    history_of,
+    house_of,
+    household_members,
+    record_event,
+    set_tags,
+    tags_of,
+)
 from hub.store._db import make_engine, migrate, session_scope
 from hub.store._models import (
     Community,
@@ -12,6 +28,14 @@ from hub.store._models import (
     Resident,
     ResidentEvent,
     Submission,
+)
+from hub.store._models_daily import (
+    ChangeRecord,
+    CommunityEvent,
+    Organization,
+    Region,
+    ResidentTag,
+    Vehicle,
 )
 from hub.store._residents import (
     ResidentCreate,
@@ -42,6 +66,25 @@ from hub.store._submissions import (
 )
 
 __all__ = [
+    "EVENT_KINDS",
+    "TAGS",
+    "ChangeView",
+    "EventCreate",
+    "HouseView",
+    "HouseholdMember",
+    "events_of_month",
+    "history_of",
+    "house_of",
+    "household_members",
+    "record_event",
+    "set_tags",
+    "tags_of",
+    "ChangeRecord",
+    "CommunityEvent",
+    "Organization",
+    "Region",
+    "ResidentTag",
+    "Vehicle",
     "Community",
     "Delivery",
     "DeliveryResult",

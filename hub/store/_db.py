@@ -45,8 +45,9 @@ def migrate(url: str) -> None:
 
 
 @contextmanager
-def session_scope(engine: Engine) -> Iterator[Session]:
-    with Session(engine, expire_on_commit=False) as session:
+def session_scope(engine: Engine, *, actor: str = "system") -> Iterator[Session]:
+    """A unit of work; `actor` is who the change history records (a username or a job)."""
+    with Session(engine, expire_on_commit=False, info={"actor": actor}) as session:
         try:
             yield session
             session.commit()

@@ -17,6 +17,7 @@ class Community(SQLModel, table=True):
     name: str
     street_name: str
     district_code: str = Field(max_length=6)  # GB/T 2260
+    street_code: str | None = Field(default=None, foreign_key="region.code")
 
 
 class House(SQLModel, table=True):
@@ -25,8 +26,9 @@ class House(SQLModel, table=True):
     building: str
     unit: str
     room: str
-    use: str = "住宅"
-    safety_status: str = "安全"
+    use: str = "住宅"  # 住宅 | 商业 | 办公 | 其他
+    ownership: str = "自有"  # 自有 | 租赁 | 公房 | 其他
+    safety_status: str = "安全"  # 安全 | 一般隐患 | C级危房 | D级危房
 
 
 class Household(SQLModel, table=True):

@@ -11,10 +11,12 @@ from hub.crypto import FieldCipher
 from hub.errors import InvalidInput, NotFound
 from hub.idcard import age_on, mask_id_number, mask_name, mask_phone, parse_id_number
 from hub.store._models import Community, House, Household, Resident, ResidentEvent
+from hub.store._models_daily import CommunityEvent
 
 _ID = "resident.id_number"
 _NAME = "resident.name"
 _PHONE = "resident.phone"
+EVENT_WORDS = {"visit": "走访", "complaint": "投诉", "service": "服务", "activity": "活动"}
 
 
 class ResidentCreate(BaseModel):
@@ -139,12 +141,10 @@ def masked_phone(*, cipher: FieldCipher, resident: Resident) -> str | None:
 
 
 def timeline(*, session: Session, resident: Resident) -> list[TimelineEntry]:
-    stmt = (
-        select(ResidentEvent)
-        .where(ResidentEvent.resident_id == resident.id)
-        .order_by(col(ResidentEvent.occurred_at).desc())
-    )
-    return [
+    """Everything that happened for her: results sent back by target systems (回流) and the
+    community's own work (visits, services…), newest first."""
+    results = session.exec(select(ResidentEvent).where(ResidentEvent.resident_id == resident.id))
+    entries = [
         TimelineEntry(
             kind=e.kind,
             summary=e.summary,
@@ -154,8 +154,22 @@ def timeline(*, session: Session, resident: Resident) -> list[TimelineEntry]:
             evidence_id=e.evidence_id,
             occurred_at=e.occurred_at.isoformat(timespec="seconds"),
         )
-        for e in session.exec(stmt)
+        for e in results
     ]
+    work = session.exec(select(CommunityEvent).where(CommunityEvent.resident_id == resident.id))
+    entries += [
+        TimelineEntry(
+            kind=e.kind,
+            summary=f"{EVENT_WORDS.get(e.kind, e.kind)}：{e.title}",
+            target=None,
+            receipt_no=None,
+            submission_id=None,
+            evidence_id=None,
+            occurred_at=e.occurred_on.isoformat(),
+        )
+        for e in work
+    ]
+    return sorted(entries, key=lambda e: e.occurred_at, reverse=True)
 
 
 def add_house_and_household(

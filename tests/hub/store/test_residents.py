@@ -1,5 +1,5 @@
 from datetime import date
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import Engine
@@ -26,10 +26,11 @@ from tests.factories import (
     OTHER_COMMUNITY,
     add_community,
     add_resident,
-    raw_store_bytes,
-    raw_values,
     valid_id_number,
 )
+
+if TYPE_CHECKING:
+    from tests.hub.store.conftest import RawStore
 
 JIXIANGYING = valid_id_number("19420315", "2", seq=1)
 WANGJIANGUO = valid_id_number("19450708", "1", seq=2)
@@ -172,18 +173,18 @@ def test_unknown_resident_is_not_found(engine: Engine, ids: dict[str, int]) -> N
 
 
 def test_personal_data_is_not_in_the_database_file(
-    engine: Engine, tmp_path: Path, ids: dict[str, int]
+    engine: Engine, raw_store: "RawStore", ids: dict[str, int]
 ) -> None:
-    raw = raw_store_bytes(tmp_path)
+    raw = raw_store.bytes()
     assert COMMUNITY.encode() in raw  # the scan does see what the store wrote
     for secret in ("𠮷祥英", "王建国", "谢𪚥芬", "唐素琴", JIXIANGYING, WANGJIANGUO, "13901000315"):
         assert secret.encode() not in raw, secret
 
 
 def test_personal_data_is_not_in_any_raw_row(
-    engine: Engine, tmp_path: Path, ids: dict[str, int]
+    engine: Engine, raw_store: "RawStore", ids: dict[str, int]
 ) -> None:
-    values = [str(v) for v in raw_values(tmp_path)]
+    values = [str(v) for v in raw_store.values()]
     assert COMMUNITY in values
     for secret in ("𠮷", "祥英", "王建国", "谢𪚥芬", JIXIANGYING, WANGJIANGUO, "13901000315"):
         assert not any(secret in v for v in values), secret

@@ -1,4 +1,4 @@
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import Engine
@@ -32,9 +32,10 @@ from tests.factories import (
     add_resident,
     add_submission,
     application,
-    raw_store_bytes,
-    raw_values,
 )
+
+if TYPE_CHECKING:
+    from tests.hub.store.conftest import RawStore
 
 CLIENT_KEY = "form-7f3a9c2e"
 RECEIPT = b"%PDF-1.7 receipt for \xf0\xa0\xae\xb7\xe7\xa5\xa5\xe8\x8b\xb1"
@@ -268,7 +269,7 @@ def test_submitted_data_round_trips(
 
 
 def test_submission_data_and_evidence_are_encrypted_at_rest(
-    engine: Engine, cipher: FieldCipher, submission: Submission, tmp_path: Path
+    engine: Engine, cipher: FieldCipher, submission: Submission, raw_store: "RawStore"
 ) -> None:
     with session_scope(engine) as session:
         save_evidence(
@@ -282,13 +283,13 @@ def test_submission_data_and_evidence_are_encrypted_at_rest(
     data = application()
     secrets = [data["id_number"], data["bank_account"], data["phone"], data["address"], "𠮷祥英"]
 
-    raw = raw_store_bytes(tmp_path)
+    raw = raw_store.bytes()
     assert CLIENT_KEY.encode() in raw  # the scan does see what the store wrote
     for secret in secrets:
         assert secret.encode() not in raw, secret
     assert RECEIPT not in raw
 
-    values = raw_values(tmp_path)
+    values = raw_store.values()
     assert CLIENT_KEY in values
     assert count(engine, Evidence) == 1
     for secret in secrets:

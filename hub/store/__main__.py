@@ -1,0 +1,76 @@
+"""Store maintenance: ``python -m hub.store migrate`` and ``python -m hub.store rotate-keys``.
+
+Both read the hub's settings (``HUB_*`` environment variables) and may run while the hub does.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+
+from hub.crypto import FieldCipher
+from hub.errors import ConfigurationError
+from hub.settings import Settings, get_settings
+from hub.store._db import make_engine, migrate
+from hub.store._rotate import RotationReport, rotate_keys
+
+_COLUMNS = ("column", "re-encrypted", "already current", "skipped", "left")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = _parser().parse_args(argv)
+    settings = get_settings()
+    try:
+        args.run(settings)
+    except ConfigurationError as error:  # e.g. an old key removed before its rows were rotated
+        raise SystemExit(f"python -m hub.store {args.command}: {error}") from error
+
+
+def _migrate(settings: Settings) -> None:
+    migrate(settings.database_url)
+    print("store schema is at the newest revision")
+
+
+def _rotate_keys(settings: Settings) -> None:
+    cipher = FieldCipher(**settings.crypto.model_dump())
+    engine = make_engine(settings.database_url)
+    try:
+        print(_format_report(rotate_keys(engine=engine, cipher=cipher)))
+    finally:
+        engine.dispose()
+
+
+def _format_report(report: RotationReport) -> str:
+    rows = [_COLUMNS] + [
+        (c.column, str(c.reencrypted), str(c.already_current), str(c.skipped), str(c.left))
+        for c in report.columns
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(_COLUMNS))]
+    lines = [f"current key: {report.key_id}"]
+    for name, *counts in rows:
+        numbers = (v.rjust(w) for v, w in zip(counts, widths[1:], strict=True))
+        lines.append("  ".join([name.ljust(widths[0]), *numbers]))
+    if report.left:
+        lines.append(
+            f"{report.left} values are still under an older key: restart any hub or worker still"
+            " running with an older current key, then run rotate-keys again."
+        )
+    else:
+        lines.append("nothing is left under an older key: older keys can leave HUB_CRYPTO__KEYS.")
+    return "\n".join(lines)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m hub.store", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser(
+        "migrate", help="bring the store schema to the newest revision"
+    ).set_defaults(run=_migrate)
+    commands.add_parser(
+        "rotate-keys", help="re-encrypt personal data under HUB_CRYPTO__CURRENT_KEY"
+    ).set_defaults(run=_rotate_keys)
+    return parser
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,167 @@
+"""The community's daily work (events), tags on residents, households and the change history."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, Field, field_validator
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
+
+from hub.crypto import FieldCipher
+from hub.errors import InvalidInput
+from hub.idcard import mask_name
+from hub.store._models import House, Household, Resident
+from hub.store._models_daily import ChangeRecord, CommunityEvent, ResidentTag
+from hub.store._residents import EVENT_WORDS
+
+#: The tags a community keeps on residents (重点人群). 高龄 is also derived from age for reports.
+TAGS = ("高龄", "独居", "空巢", "退役军人", "残疾人", "低保", "特困", "党员", "重点关注")
+EVENT_KINDS = EVENT_WORDS
+_NAME = "resident.name"
+
+
+class EventCreate(BaseModel):
+    kind: str
+    title: str = Field(min_length=2, max_length=100)
+    detail: str = Field(default="", max_length=2000)
+    occurred_on: date
+    resident_id: int | None = None
+
+    @field_validator("kind")
+    @classmethod
+    def _kind(cls, value: str) -> str:
+        if value not in EVENT_KINDS:
+            raise ValueError(f"事件类型应为：{'、'.join(EVENT_KINDS.values())}")
+        return value
+
+
+class HouseholdMember(BaseModel):
+    resident_id: int
+    name_masked: str
+    relation_to_head: str
+
+
+class HouseView(BaseModel):
+    building: str
+    unit: str
+    room: str
+    use: str
+    ownership: str
+    safety_status: str
+
+
+class ChangeView(BaseModel):
+    entity: str
+    action: str
+    changes: dict[str, list[Any]]
+    actor: str
+    at: str
+
+
+def record_event(
+    *, session: Session, data: EventCreate, community: str, recorded_by: str
+) -> CommunityEvent:
+    if data.occurred_on > date.today():
+        raise InvalidInput("event in future", field_errors={"occurred_on": "发生日期不能晚于今天"})
+    row = CommunityEvent(
+        community_code=community,
+        kind=data.kind,
+        title=data.title,
+        detail=data.detail,
+        occurred_on=data.occurred_on,
+        resident_id=data.resident_id,
+        recorded_by=recorded_by,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def events_of_month(*, session: Session, community: str, month: str) -> list[CommunityEvent]:
+    first = _month_start(month)
+    after = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+    stmt = (
+        select(CommunityEvent)
+        .where(CommunityEvent.community_code == community)
+        .where(CommunityEvent.occurred_on >= first, CommunityEvent.occurred_on < after)
+        .order_by(col(CommunityEvent.occurred_on), col(CommunityEvent.id))
+    )
+    return list(session.exec(stmt))
+
+
+def set_tags(*, session: Session, resident: Resident, tags: list[str]) -> list[str]:
+    unknown = sorted(set(tags) - set(TAGS))
+    if unknown:
+        raise InvalidInput(
+            f"unknown tags {unknown}", user_message=f"未知标签：{'、'.join(unknown)}"
+        )
+    current = {t.tag: t for t in session.exec(_tags_of(resident))}
+    for tag in set(current) - set(tags):
+        session.delete(current[tag])
+    for tag in set(tags) - set(current):
+        session.add(ResidentTag(resident_id=resident.id or 0, tag=tag))
+    session.flush()
+    return tags_of(session=session, resident=resident)
+
+
+def tags_of(*, session: Session, resident: Resident) -> list[str]:
+    order = {tag: i for i, tag in enumerate(TAGS)}
+    return sorted((t.tag for t in session.exec(_tags_of(resident))), key=order.__getitem__)
+
+
+def household_members(
+    *, session: Session, cipher: FieldCipher, resident: Resident
+) -> list[HouseholdMember]:
+    if resident.household_id is None:
+        return []
+    stmt = select(Resident).where(Resident.household_id == resident.household_id)
+    return [
+        HouseholdMember(
+            resident_id=m.id or 0,
+            name_masked=mask_name(cipher.decrypt(m.name_enc, context=_NAME)),
+            relation_to_head=m.relation_to_head,
+        )
+        for m in session.exec(stmt.order_by(col(Resident.id)))
+    ]
+
+
+def house_of(*, session: Session, resident: Resident) -> HouseView | None:
+    household = session.get(Household, resident.household_id) if resident.household_id else None
+    house = session.get(House, household.house_id) if household and household.house_id else None
+    if house is None:
+        return None
+    return HouseView.model_validate(house, from_attributes=True)
+
+
+def history_of(*, session: Session, resident: Resident) -> list[ChangeView]:
+    """Every change about her: her record, her tags, events recorded for her; newest first."""
+    stmt = (
+        select(ChangeRecord)
+        .where(ChangeRecord.resident_id == resident.id)
+        .order_by(col(ChangeRecord.id).desc())
+    )
+    return [
+        ChangeView(
+            entity=r.entity,
+            action=r.action,
+            changes=json.loads(r.changes),
+            actor=r.actor,
+            at=r.at.isoformat(timespec="seconds"),
+        )
+        for r in session.exec(stmt)
+    ]
+
+
+def _tags_of(resident: Resident) -> SelectOfScalar[ResidentTag]:
+    return select(ResidentTag).where(ResidentTag.resident_id == resident.id)
+
+
+def _month_start(month: str) -> date:
+    try:
+        year, mon = (int(part) for part in month.split("-"))
+        return date(year, mon, 1)
+    except ValueError:
+        raise InvalidInput("bad month", user_message="月份格式应为 年-月，例如 2026-11") from None
