@@ -11,6 +11,7 @@ from sqlmodel import Session
 from hub import submitting
 from hub._state import HubState
 from hub.deps import SessionDep, StateDep, Worker, community_of
+from hub.errors import Forbidden
 from hub.store import (
     ChangeView,
     EventCreate,
@@ -18,6 +19,7 @@ from hub.store import (
     HouseView,
     Resident,
     ResidentPublic,
+    RevealedFacts,
     SubmissionView,
     TimelineEntry,
     events_of_month,
@@ -29,6 +31,7 @@ from hub.store import (
     load_evidence,
     record_event,
     resident_public,
+    reveal,
     search_residents,
     set_tags,
     tags_of,
@@ -37,6 +40,9 @@ from hub.store import (
 )
 
 router = APIRouter(prefix="/api", tags=["api"])
+
+#: Who may see personal data unmasked (and leaves a record each time).
+REVEAL_ROLE = "community_admin"
 
 
 class ResidentWithTimeline(ResidentPublic):
@@ -99,6 +105,31 @@ def put_tags(
     )
     set_tags(session=session, resident=resident, tags=body.tags)
     return _resident_view(state, session, resident)
+
+
+class RevealRequest(BaseModel):
+    reason: str = Field(min_length=2, max_length=200)
+
+
+@router.post("/residents/{resident_id}/reveal")
+def post_reveal(
+    resident_id: int, body: RevealRequest, user: Worker, state: StateDep, session: SessionDep
+) -> RevealedFacts:
+    """Her ID number and phone in clear: community admins only, with a reason, always recorded."""
+    resident = get_scoped_resident(
+        session=session, resident_id=resident_id, community=community_of(user)
+    )
+    if REVEAL_ROLE not in user.roles:
+        raise Forbidden(
+            "reveal needs community_admin", user_message="查看完整信息需要社区管理员权限"
+        )
+    return reveal(
+        session=session,
+        cipher=state.cipher,
+        resident=resident,
+        actor=user.username,
+        reason=body.reason,
+    )
 
 
 @router.get("/residents/{resident_id}/history")

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from pydantic import ValidationError
 from sqlmodel import Session
 
 from hub import submitting
@@ -18,12 +19,18 @@ from hub.deps import CurrentUser, PortalSessionDep, SessionDep, StateDep, Worker
 from hub.errors import InvalidInput
 from hub.forms import FORMS, allowance_type_for
 from hub.store import (
+    EVENT_KINDS,
+    EventCreate,
     get_scoped_resident,
     get_scoped_submission,
+    house_of,
+    household_members,
     masked_phone,
+    record_event,
     resident_facts,
     resident_public,
     search_residents,
+    tags_of,
     timeline,
     view_submission,
 )
@@ -112,7 +119,37 @@ def resident(
         phone=masked_phone(cipher=state.cipher, resident=row),
         timeline=timeline(session=session, resident=row),
         forms=FORMS.values(),
+        tags=tags_of(session=session, resident=row),
+        house=house_of(session=session, resident=row),
+        household=household_members(session=session, cipher=state.cipher, resident=row),
+        event_kinds=EVENT_KINDS,
+        today=date.today().isoformat(),
     )
+
+
+@router.post("/residents/{resident_id}/events")
+async def add_event(
+    resident_id: int,
+    user: Worker,
+    session: SessionDep,
+    kind: Annotated[str, Form()],
+    title: Annotated[str, Form()],
+    occurred_on: Annotated[str, Form()],
+    detail: Annotated[str, Form()] = "",
+) -> RedirectResponse:
+    """Record a visit, complaint, service or activity for her; it appears on her timeline."""
+    community = community_of(user)
+    get_scoped_resident(session=session, resident_id=resident_id, community=community)
+    try:
+        data = EventCreate(
+            kind=kind, title=title, detail=detail, occurred_on=occurred_on, resident_id=resident_id
+        )
+    except ValidationError:
+        raise InvalidInput(
+            "event form", user_message="请选择类型、填写事项（至少2个字）和日期"
+        ) from None
+    record_event(session=session, data=data, community=community, recorded_by=user.username)
+    return RedirectResponse(f"/residents/{resident_id}#timeline", status_code=303)
 
 
 @router.get("/residents/{resident_id}/forms/{form_id}")

@@ -8,11 +8,13 @@ from hub.store._daily import (
     EventCreate,
     HouseholdMember,
     HouseView,
+    RevealedFacts,
     events_of_month,
     history_of,
     house_of,
     household_members,
     record_event,
+    reveal,
     set_tags,
     tags_of,
 )
@@ -66,6 +68,8 @@ from hub.store._submissions import (
 )
 
 __all__ = [
+    "RevealedFacts",
+    "reveal",
     "EVENT_KINDS",
     "TAGS",
     "ChangeView",

@@ -147,12 +147,17 @@ def history_of(*, session: Session, resident: Resident) -> list[ChangeView]:
         ChangeView(
             entity=r.entity,
             action=r.action,
-            changes=json.loads(r.changes),
+            changes=_as_changes(json.loads(r.changes)),
             actor=r.actor,
             at=r.at.isoformat(timespec="seconds"),
         )
         for r in session.exec(stmt)
     ]
+
+
+def _as_changes(raw: dict[str, Any]) -> dict[str, list[Any]]:
+    # A reveal records which fields were shown and why, not old/new values.
+    return {k: v if isinstance(v, list) else [v] for k, v in raw.items()}
 
 
 def _tags_of(resident: Resident) -> SelectOfScalar[ResidentTag]:
@@ -165,3 +170,33 @@ def _month_start(month: str) -> date:
         return date(year, mon, 1)
     except ValueError:
         raise InvalidInput("bad month", user_message="月份格式应为 年-月，例如 2026-11") from None
+
+
+class RevealedFacts(BaseModel):
+    id_number: str
+    phone: str | None
+
+
+def reveal(
+    *, session: Session, cipher: FieldCipher, resident: Resident, actor: str, reason: str
+) -> RevealedFacts:
+    """Her ID number and phone in clear, for someone allowed to see them; always recorded."""
+    session.add(
+        ChangeRecord(
+            entity="resident",
+            entity_id=str(resident.id),
+            community_code=resident.community_code,
+            resident_id=resident.id,
+            action="reveal",
+            changes=json.dumps(
+                {"fields": ["id_number", "phone"], "reason": reason}, ensure_ascii=False
+            ),
+            actor=actor,
+        )
+    )
+    phone = (
+        cipher.decrypt(resident.phone_enc, context="resident.phone") if resident.phone_enc else None
+    )
+    return RevealedFacts(
+        id_number=cipher.decrypt(resident.id_number_enc, context="resident.id_number"), phone=phone
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from typing import Any
 
@@ -18,6 +19,10 @@ _DATA = "submission.data"
 _EVIDENCE = "evidence.blob"
 
 TERMINAL = frozenset({"succeeded", "rejected", "failed"})
+# Submission and evidence ids are uuid4 hex. They arrive in URLs, so an id of any other shape is
+# simply not found, the same on every database: PostgreSQL refuses a text parameter holding NUL
+# (DataError, a 500) where SQLite would look it up and find nothing.
+_ID = re.compile(r"[0-9a-f]{32}")
 
 
 class DeliveryView(BaseModel):
@@ -97,7 +102,7 @@ def create_submission(
 
 
 def get_scoped_submission(*, session: Session, submission_id: str, community: str) -> Submission:
-    submission = session.get(Submission, submission_id)
+    submission = session.get(Submission, submission_id) if _ID.fullmatch(submission_id) else None
     if submission is None or submission.community_code != community:
         raise NotFound(f"submission {submission_id} not in scope")
     return submission
@@ -202,7 +207,7 @@ def save_evidence(
 def load_evidence(
     *, session: Session, cipher: FieldCipher, evidence_id: str, community: str
 ) -> tuple[bytes, str]:
-    evidence = session.get(Evidence, evidence_id)
+    evidence = session.get(Evidence, evidence_id) if _ID.fullmatch(evidence_id) else None
     if evidence is None:
         raise NotFound("evidence not found")
     get_scoped_submission(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.async_api import Browser, expect
 
@@ -36,5 +38,24 @@ async def test_logout_ends_the_hub_session_and_the_keycloak_session(stack: Stack
         # Back at Keycloak's login form: neither the hub nor Keycloak remembers her.
         assert page.url.startswith(stack.settings.keycloak.url)
         await expect(page.locator("#username")).to_be_visible()
+    finally:
+        await context.close()
+
+
+async def test_worker_records_a_visit_and_sees_it_on_the_timeline_with_her_tags(
+    stack: Stack, browser: Browser
+):
+    context, page = await portal_login(browser, stack, "worker-a")
+    try:
+        await page.get_by_label("查找居民").fill("王建国")
+        await page.get_by_role("button", name="查找").click()
+        await page.get_by_role("link", name=re.compile("王")).click()
+        await expect(page.locator(".tags")).to_contain_text("退役军人")
+        await expect(page.locator(".facts")).to_contain_text("安全状况：安全")
+        await page.get_by_text("记录走访 / 服务").click()
+        await page.get_by_label("类型").select_option("visit")
+        await page.get_by_label("事项").fill("重阳节入户慰问")
+        await page.get_by_role("button", name="保存").click()
+        await expect(page.locator(".timeline")).to_contain_text("走访：重阳节入户慰问")
     finally:
         await context.close()

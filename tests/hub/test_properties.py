@@ -57,6 +57,7 @@ def test_any_single_character_change_to_a_valid_id_number_is_refused(
     # MOD 11-2 catches every single substitution (11 is prime and no weight is 0 mod 11), so a
     # change is refused outright, not merely read as another birth date or sex.
     number = id_number(region, birth, seq)
+    parse_id_number(number)  # accepted before the change
     if replacement.upper() == number[position]:
         replacement = "X" if number[position] != "X" else "0"
     changed = number[:position] + replacement + number[position + 1 :]

@@ -259,6 +259,18 @@ def test_evidence_is_not_found_for_another_community_or_an_unknown_id(
             load_evidence(session=session, cipher=cipher, evidence_id="0" * 32, community=COMMUNITY)
 
 
+@pytest.mark.parametrize("bad_id", ["abc\x00def", "0" * 31 + "\x00"])
+def test_an_id_that_cannot_exist_is_not_found_not_an_error(
+    engine: Engine, cipher: FieldCipher, submission: Submission, bad_id: str
+) -> None:
+    # PostgreSQL refuses NUL in a text parameter outright; such ids come straight from URLs.
+    with Session(engine) as session:
+        with pytest.raises(NotFound):
+            get_scoped_submission(session=session, submission_id=bad_id, community=COMMUNITY)
+        with pytest.raises(NotFound):
+            load_evidence(session=session, cipher=cipher, evidence_id=bad_id, community=COMMUNITY)
+
+
 def test_submitted_data_round_trips(
     engine: Engine, cipher: FieldCipher, submission: Submission
 ) -> None:
