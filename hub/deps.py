@@ -14,7 +14,7 @@ from sqlmodel import Session
 from hub._state import HubState
 from hub.auth import COOKIE, load_session
 from hub.errors import Forbidden, Unauthenticated
-from hub.store import PortalSession, session_scope
+from hub.store import PortalSession, communities_under, session_scope
 from identity import InvalidToken, Principal
 
 
@@ -105,3 +105,15 @@ def community_of(user: Principal) -> str:
 
 
 Worker = Annotated[Principal, Depends(require_role("worker"))]
+
+
+VIEWER_ROLES = frozenset({"street_viewer", "district_viewer"})
+
+
+def visible_communities(user: Principal, session: Session) -> list[str]:
+    """The communities whose figures the caller may see: her own, or those under her region."""
+    if user.community_code and "worker" in user.roles:
+        return [user.community_code]
+    if user.region_code and user.roles & VIEWER_ROLES:
+        return communities_under(session=session, region_prefix=user.region_code)
+    raise Forbidden("no community or region", user_message="您的账号未关联社区或街道")

@@ -14,6 +14,7 @@ from typing import Any
 REALM = "community"
 HUB_CLIENT_ID = "hub-portal"
 COMMUNITY_CODE = "community_code"  # group attribute and token claim
+REGION_CODE = "region_code"  # on every level's group; aggregated, so a token lists the chain
 
 ROLES: dict[str, str] = {
     "worker": "社区工作人员：录入并提交本社区居民的申请",
@@ -91,7 +92,11 @@ class PortalClient:
         }
 
     def mapper_representations(self) -> list[Representation]:
-        return [_community_code_mapper(), _audience_mapper(self.client_id)]
+        return [
+            _group_attribute_mapper(COMMUNITY_CODE),
+            _group_attribute_mapper(REGION_CODE),
+            _audience_mapper(self.client_id),
+        ]
 
 
 @dataclass(frozen=True)
@@ -131,8 +136,8 @@ def community_realm(
     """The realm the hub expects, with the Wuxi Huishan Yuqi street hierarchy and demo users."""
     street = "/无锡市/惠山区/玉祁街道"
 
-    def user(username: str, first: str, last: str, role: str, *groups: str) -> DemoUser:
-        return DemoUser(username, first, last, (role,), groups, demo_password)
+    def user(username: str, first: str, last: str, roles: str, *groups: str) -> DemoUser:
+        return DemoUser(username, first, last, tuple(roles.split()), groups, demo_password)
 
     # Keycloak's `name` claim is "firstName lastName"; the surname goes first so it reads 王 丽.
     return RealmSpec(
@@ -144,6 +149,9 @@ def community_realm(
         users=(
             user("worker-a", "王", "丽", "worker", f"{street}/玉祁社区"),
             user("worker-b", "李", "强", "worker", f"{street}/瑞星社区"),
+            user("admin-a", "陈", "静", "worker community_admin", f"{street}/玉祁社区"),
+            user("street-viewer", "周", "涛", "street_viewer", street),
+            user("district-viewer", "吴", "军", "district_viewer", "/无锡市/惠山区"),
             user("it-admin", "张", "伟", "it_admin"),
             user("operator", "赵", "敏", "operator"),
         ),
@@ -155,9 +163,9 @@ def _wuxi() -> Group:
         Group("玉祁社区", {COMMUNITY_CODE: "320206104001"}),
         Group("瑞星社区", {COMMUNITY_CODE: "320206104002"}),
     )
-    street = Group("玉祁街道", {"region_code": "320206104"}, communities)
-    district = Group("惠山区", {"region_code": "320206"}, (street,))
-    return Group("无锡市", {"region_code": "320200"}, (district,))
+    street = Group("玉祁街道", {REGION_CODE: "320206104"}, communities)
+    district = Group("惠山区", {REGION_CODE: "320206"}, (street,))
+    return Group("无锡市", {REGION_CODE: "3202"}, (district,))
 
 
 def _walk(groups: tuple[Group, ...], parent_path: str) -> Iterator[tuple[str, Group]]:
@@ -167,18 +175,20 @@ def _walk(groups: tuple[Group, ...], parent_path: str) -> Iterator[tuple[str, Gr
         yield from _walk(group.children, path)
 
 
-def _community_code_mapper() -> Representation:
+def _group_attribute_mapper(attribute: str) -> Representation:
     # A User Attribute mapper with aggregation looks the attribute up on the user *and* on the
     # user's groups (and their parents), so the code lives once on the community group.
     # Multivalued, because single-valued silently picks one code for a user put into two
-    # communities; as a list the ambiguity reaches the validator, which refuses it.
+    # communities; as a list the ambiguity reaches the validator, which refuses it. For the
+    # region code the list is the chain (street, district, city): the validator keeps the most
+    # specific.
     return {
-        "name": COMMUNITY_CODE,
+        "name": attribute,
         "protocol": "openid-connect",
         "protocolMapper": "oidc-usermodel-attribute-mapper",
         "config": {
-            "user.attribute": COMMUNITY_CODE,
-            "claim.name": COMMUNITY_CODE,
+            "user.attribute": attribute,
+            "claim.name": attribute,
             "jsonType.label": "String",
             "aggregate.attrs": "true",
             "multivalued": "true",

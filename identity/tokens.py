@@ -8,7 +8,7 @@ import jwt
 from pydantic import BaseModel, ConfigDict
 
 from hub.errors import HubError, Unauthenticated
-from identity.realm import COMMUNITY_CODE
+from identity.realm import COMMUNITY_CODE, REGION_CODE
 
 ALGORITHMS = ["RS256"]  # Keycloak's default realm key; never accept "none" or HMAC here
 REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "sub"]
@@ -42,6 +42,9 @@ class Principal(BaseModel):
     name: str
     roles: frozenset[str]
     community_code: str | None = None
+    #: The most specific region the user belongs to, as a prefix of statistical codes
+    #: (street 320206104, district 320206, city 3202): what street and district viewers see.
+    region_code: str | None = None
 
 
 class TokenValidator:
@@ -102,6 +105,7 @@ def _principal(claims: dict[str, Any]) -> Principal:
         name=claims.get("name") or username,
         roles=frozenset(realm_access.get("roles", [])),
         community_code=_community_code(claims.get(COMMUNITY_CODE)),
+        region_code=_most_specific(claims.get(REGION_CODE)),
     )
 
 
@@ -113,3 +117,13 @@ def _community_code(value: object) -> str | None:
     if isinstance(value, list) and len(value) == 1 and isinstance(value[0], str):
         return value[0]
     raise InvalidToken(f"ambiguous {COMMUNITY_CODE} claim: {value!r}")
+
+
+def _most_specific(value: object) -> str | None:
+    # The claim lists the user's group chain (street, district, city). A user in two unrelated
+    # regions would get the longer one only if it lies inside the other; otherwise none.
+    codes = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    codes = sorted((c for c in codes if isinstance(c, str) and c.isdigit()), key=len)
+    if not codes or any(not codes[-1].startswith(c) for c in codes):
+        return None
+    return codes[-1]

@@ -53,9 +53,10 @@ def running_postgres() -> Iterator[str]:
     data = root / "data"
     try:
         if user is not None:
-            shutil.chown(root, user, user)
-        _run(user, root, [bin_dir / "initdb", "-D", data, "-U", SUPERUSER, "--auth=trust",
-                          "--encoding=UTF8", "--no-locale", "--no-sync"])  # fmt: skip
+            entry = pwd.getpwnam(user)
+            os.chown(root, entry.pw_uid, entry.pw_gid)
+        initdb: list[Path | str] = [bin_dir / "initdb", "-D", data, "-U", SUPERUSER]
+        _run(user, root, [*initdb, "--auth=trust", "--encoding=UTF8", "--no-locale", "--no-sync"])
         port = _start(user, root, bin_dir, data)
         try:
             url = f"postgresql+psycopg://{SUPERUSER}@{HOST}:{port}/postgres"
@@ -77,6 +78,7 @@ def create_database(url: str, name: str, *, template: str = "template1") -> str:
 def drop_database(url: str) -> None:
     """Drop url's database, closing any connection still open to it."""
     name = make_url(url).database
+    assert name, url
     with closing(_connect(url, database="postgres")) as conn:
         conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
 
@@ -133,7 +135,7 @@ def _start(user: str | None, root: Path, bin_dir: Path, data: Path) -> int:
     # The port is free when picked but could be taken before the server binds it: try again.
     for _ in range(_START_ATTEMPTS):
         port = _free_port()
-        start = [bin_dir / "pg_ctl", "start", "-D", data, "-l", log, "-w", "-t", "30"]
+        start: list[Path | str] = [bin_dir / "pg_ctl", "start", "-D", data, "-l", log, "-w"]
         if _run(user, root, [*start, "-o", f"-p {port}"], check=False):
             return port
     raise PostgresUnavailable(f"PostgreSQL did not start:\n{log.read_text()[-2000:]}")

@@ -32,7 +32,14 @@ class TokenMint:
         self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.jwks_client = LocalJWKClient(self.key)
 
-    def token(self, username: str, *, roles: list[str], community: str | None = None) -> str:
+    def token(
+        self,
+        username: str,
+        *,
+        roles: list[str],
+        community: str | None = None,
+        regions: list[str] | None = None,
+    ) -> str:
         now = int(time.time())
         claims: dict[str, Any] = {
             "iss": self.issuer,
@@ -47,6 +54,8 @@ class TokenMint:
         }
         if community:
             claims["community_code"] = [community]
+        if regions:
+            claims["region_code"] = regions  # the group chain, as Keycloak's mapper lists it
         return jwt.encode(claims, self.key, algorithm="RS256", headers={"kid": _KID})
 
     def headers(self, username: str, *, roles: list[str], community: str | None = None) -> dict:

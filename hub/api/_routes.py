@@ -10,10 +10,11 @@ from sqlmodel import Session
 
 from hub import submitting
 from hub._state import HubState
-from hub.deps import SessionDep, StateDep, Worker, community_of
+from hub.deps import CurrentUser, SessionDep, StateDep, Worker, community_of, visible_communities
 from hub.errors import Forbidden
 from hub.store import (
     ChangeView,
+    CommunityFigures,
     EventCreate,
     HouseholdMember,
     HouseView,
@@ -29,6 +30,7 @@ from hub.store import (
     house_of,
     household_members,
     load_evidence,
+    overview,
     record_event,
     resident_public,
     reveal,
@@ -198,6 +200,14 @@ def get_submission(submission_id: str, user: Worker, session: SessionDep) -> Sub
         session=session, submission_id=submission_id, community=community_of(user)
     )
     return view_submission(session=session, submission=submission)
+
+
+@router.get("/overview")
+def get_overview(user: CurrentUser, session: SessionDep) -> list[CommunityFigures]:
+    """Figures per community: her own for a worker; every community below a street or district
+    viewer's region. Counts only, never people."""
+    communities = visible_communities(user, session)
+    return overview(session=session, communities=communities, today=date.today())
 
 
 @router.get("/evidence/{evidence_id}")

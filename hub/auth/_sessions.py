@@ -40,6 +40,7 @@ def open_session(
         "name": principal.name,
         "roles": sorted(principal.roles),
         "community_code": principal.community_code,
+        "region_code": principal.region_code,
     }
     kept = {k: tokens.get(k) for k in ("access_token", "refresh_token", "id_token")}
     now = utcnow()
@@ -79,6 +80,7 @@ def load_session(
         name=profile["name"],
         roles=frozenset(profile["roles"]),
         community_code=profile["community_code"],
+        region_code=profile.get("region_code"),
     )
     return row, principal
 

@@ -61,6 +61,8 @@ def _banner(stack: Stack, seconds: float) -> str:
   演示账号 Demo logins (password {password}):
     worker-a   玉祁社区 社区工作者
     worker-b   瑞星社区 社区工作者
+    admin-a    玉祁社区 社区管理员
+    street-viewer / district-viewer   玉祁街道 / 惠山区 (只看统计)
     it-admin   IT 管理员
     operator   运维人员
 

@@ -15,7 +15,16 @@ from sqlmodel import Session
 
 from hub import submitting
 from hub._state import HubState
-from hub.deps import CurrentUser, PortalSessionDep, SessionDep, StateDep, Worker, community_of
+from hub.deps import (
+    VIEWER_ROLES,
+    CurrentUser,
+    PortalSessionDep,
+    SessionDep,
+    StateDep,
+    Worker,
+    community_of,
+    visible_communities,
+)
 from hub.errors import InvalidInput
 from hub.forms import FORMS, allowance_type_for
 from hub.store import (
@@ -26,6 +35,7 @@ from hub.store import (
     house_of,
     household_members,
     masked_phone,
+    overview,
     record_event,
     resident_facts,
     resident_public,
@@ -68,15 +78,24 @@ def _page(
 
 @router.get("/", response_model=None)
 def home(
-    request: Request, user: CurrentUser, state: StateDep, portal: PortalSessionDep
+    request: Request,
+    user: CurrentUser,
+    state: StateDep,
+    session: SessionDep,
+    portal: PortalSessionDep,
 ) -> Response:
     """Workers go straight to their residents; other roles get their own starting page."""
     if "worker" in user.roles:
         return RedirectResponse("/residents", status_code=303)
+    figures = None
+    if user.roles & VIEWER_ROLES:
+        communities = visible_communities(user, session)
+        figures = overview(session=session, communities=communities, today=date.today())
     return _page(
         request,
         "home.html",
         portal,
+        figures=figures,
         connectors=[c.manifest for c in state.connectors.values()],
         temporal_ui=state.settings.temporal.ui_url,
     )

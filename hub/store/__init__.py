@@ -39,6 +39,7 @@ from hub.store._models_daily import (
     ResidentTag,
     Vehicle,
 )
+from hub.store._overview import CommunityFigures, communities_under, overview
 from hub.store._residents import (
     ResidentCreate,
     ResidentFacts,
@@ -68,6 +69,9 @@ from hub.store._submissions import (
 )
 
 __all__ = [
+    "CommunityFigures",
+    "communities_under",
+    "overview",
     "RevealedFacts",
     "reveal",
     "EVENT_KINDS",

@@ -59,3 +59,18 @@ async def test_worker_records_a_visit_and_sees_it_on_the_timeline_with_her_tags(
         await expect(page.locator(".timeline")).to_contain_text("走访：重阳节入户慰问")
     finally:
         await context.close()
+
+
+async def test_street_viewer_sees_figures_for_each_community_of_her_street(
+    stack: Stack, browser: Browser
+):
+    context, page = await portal_login(browser, stack, "street-viewer", lands_on="/")
+    try:
+        table = page.locator("#figures")
+        await expect(table).to_contain_text("玉祁社区")
+        await expect(table).to_contain_text("瑞星社区")
+        await expect(table.locator("tbody tr")).to_have_count(2)
+        response = await page.goto(stack.settings.hub.url + "/residents")
+        assert response is not None and response.status == 403
+    finally:
+        await context.close()

@@ -47,6 +47,26 @@ def test_worker_b_acts_for_ruixing_community(
     assert "worker" in principal.roles
 
 
+def test_street_and_district_viewers_carry_their_region_not_a_community(
+    realm: KeycloakUnderTest, validator: TokenValidator
+) -> None:
+    street = validator.validate(_login(realm, "street-viewer")["access_token"])
+    district = validator.validate(_login(realm, "district-viewer")["access_token"])
+
+    assert (street.community_code, street.region_code) == (None, "320206104")
+    assert (district.community_code, district.region_code) == (None, "320206")
+    assert "street_viewer" in street.roles and "district_viewer" in district.roles
+
+
+def test_community_admin_has_both_roles_in_her_community(
+    realm: KeycloakUnderTest, validator: TokenValidator
+) -> None:
+    principal = validator.validate(_login(realm, "admin-a")["access_token"])
+
+    assert principal.community_code == "320206104001"
+    assert {"worker", "community_admin"} <= principal.roles
+
+
 def test_it_admin_belongs_to_no_community(
     realm: KeycloakUnderTest, validator: TokenValidator
 ) -> None:

@@ -197,3 +197,21 @@ def test_unreachable_keys_are_not_blamed_on_the_token() -> None:
         validator.validate(_token(_claims()))
 
     assert caught.value.retryable
+
+
+@pytest.mark.parametrize(
+    ("claim", "expected"),
+    [
+        (["320206104", "320206", "3202"], "320206104"),
+        (["3202", "320206"], "320206"),
+        ("320206", "320206"),
+        (["320206104", "320507"], None),  # two unrelated regions: no region scope at all
+        (None, None),
+    ],
+)
+def test_region_code_is_the_most_specific_of_the_group_chain(claim, expected) -> None:
+    validator = TokenValidator(
+        ISSUER, AUDIENCE, jwks_client=StaticJWKClient(_jwks((KID, SIGNING_KEY)))
+    )
+    principal = validator.validate(_token(_claims(region_code=claim)))
+    assert principal.region_code == expected

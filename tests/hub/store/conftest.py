@@ -15,18 +15,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, make_url
+from sqlalchemy import Engine
 
 from hub.crypto import FieldCipher
 from hub.store import make_engine, migrate
 from tests import _postgres, factories
+
+TEMPLATE = "store_template"
 
 
 @pytest.fixture(scope="session")
 def postgres_template() -> Iterator[str]:
     """A database on a throwaway cluster that the migrations brought to head; never used as is."""
     with _postgres.running_postgres() as server:
-        template = _postgres.create_database(server, "store_template")
+        template = _postgres.create_database(server, TEMPLATE)
         migrate(template)
         yield template
 
@@ -41,7 +43,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         return
     template: str = request.getfixturevalue("postgres_template")
     name = f"store_{uuid.uuid4().hex[:12]}"
-    url = _postgres.create_database(template, name, template=make_url(template).database or "")
+    url = _postgres.create_database(template, name, template=TEMPLATE)
     yield url
     _postgres.drop_database(url)
 
