@@ -22,6 +22,8 @@ _NONCE_BYTES = 12
 
 class FieldCipher:
     def __init__(self, *, keys: dict[str, str], current_key: str, blind_index_key: str) -> None:
+        if any(not kid or ":" in kid for kid in keys):
+            raise ConfigurationError("crypto key ids must be non-empty and contain no ':'")
         if current_key not in keys:
             raise ConfigurationError(f"current crypto key {current_key!r} is not in the keyring")
         self._aeads = {kid: AESGCM(_key_bytes(kid, value)) for kid, value in keys.items()}

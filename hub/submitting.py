@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 
 from sqlmodel import Session
 from temporalio.client import Client
@@ -21,6 +22,9 @@ from hub.store import (
 from workflows.models import RetryDecl, SubmissionInput, TargetPlan
 from workflows.queues import ORCHESTRATION
 from workflows.submission import SubmissionWorkflow
+
+#: What a browser's idempotency key may look like (the portal sends 22 URL-safe characters).
+CLIENT_KEY_PATTERN = r"^[A-Za-z0-9_-]{8,100}$"
 
 
 def workflow_id(submission_id: str) -> str:
@@ -42,7 +46,7 @@ def create(
     form = FORMS.get(form_id)
     if form is None:
         raise InvalidInput(f"unknown form {form_id}", user_message="没有这个表单")
-    if not 8 <= len(client_key) <= 100:
+    if not re.fullmatch(CLIENT_KEY_PATTERN, client_key):
         raise InvalidInput("client key", user_message="提交缺少防重复标识，请刷新页面后重试")
     parsed = parse_answers(answers)
     resident = get_scoped_resident(session=session, resident_id=resident_id, community=community)

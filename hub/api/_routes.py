@@ -11,18 +11,22 @@ from sqlmodel import Session
 from hub import submitting
 from hub._state import HubState
 from hub.deps import CurrentUser, SessionDep, StateDep, Worker, community_of, visible_communities
-from hub.errors import Forbidden
+from hub.errors import Forbidden, NotFound
 from hub.store import (
     ChangeView,
     CommunityFigures,
     EventCreate,
+    Household,
     HouseholdMember,
     HouseView,
     Resident,
+    ResidentCreate,
     ResidentPublic,
+    ResidentUpdate,
     RevealedFacts,
     SubmissionView,
     TimelineEntry,
+    create_resident,
     events_of_month,
     get_scoped_resident,
     get_scoped_submission,
@@ -38,8 +42,10 @@ from hub.store import (
     set_tags,
     tags_of,
     timeline,
+    update_resident,
     view_submission,
 )
+from hub.submitting import CLIENT_KEY_PATTERN
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -72,7 +78,7 @@ class EventPublic(BaseModel):
 class SubmissionRequest(BaseModel):
     resident_id: int
     form_id: str
-    client_key: str = Field(min_length=8, max_length=100)
+    client_key: str = Field(pattern=CLIENT_KEY_PATTERN)
     answers: dict[str, str]
 
 
@@ -94,6 +100,32 @@ def get_resident(
     resident = get_scoped_resident(
         session=session, resident_id=resident_id, community=community_of(user)
     )
+    return _resident_view(state, session, resident)
+
+
+@router.post("/residents", status_code=201)
+def post_resident(
+    body: ResidentCreate, user: Worker, state: StateDep, session: SessionDep
+) -> ResidentWithTimeline:
+    """Register a resident of the caller's community (ID checked, personal data encrypted)."""
+    community = community_of(user)
+    if body.household_id is not None:
+        household = session.get(Household, body.household_id)
+        if household is None or household.community_code != community:
+            raise NotFound(f"household {body.household_id} not in scope")
+    resident = create_resident(session=session, cipher=state.cipher, data=body, community=community)
+    return _resident_view(state, session, resident)
+
+
+@router.patch("/residents/{resident_id}")
+def patch_resident(
+    resident_id: int, body: ResidentUpdate, user: Worker, state: StateDep, session: SessionDep
+) -> ResidentWithTimeline:
+    """Change her name, phone or relation to the head of household; the history keeps who did."""
+    resident = get_scoped_resident(
+        session=session, resident_id=resident_id, community=community_of(user)
+    )
+    update_resident(session=session, cipher=state.cipher, resident=resident, data=body)
     return _resident_view(state, session, resident)
 
 

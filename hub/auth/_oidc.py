@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -19,6 +20,7 @@ from hub.store import LoginState
 from hub.store._models import utcnow
 
 _LOGIN_STATE_TTL = timedelta(minutes=10)
+_STATE = re.compile(r"[A-Za-z0-9_-]{20,100}")
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,8 @@ class OidcClient:
 
     def take_login_state(self, *, session: Session, state: str) -> LoginState:
         """The login this callback belongs to; each state is used once and expires."""
-        login = session.get(LoginState, state)
+        # Only look up what could be ours (URL-safe base64): odd bytes never reach the database.
+        login = session.get(LoginState, state) if _STATE.fullmatch(state) else None
         if login is None:
             raise Unauthenticated("unknown login state", user_message="登录已失效，请重新登录")
         session.delete(login)

@@ -1,6 +1,7 @@
 """The community store (数字底座): residents, households, houses, submissions and results."""
 
 from hub.store import _history  # noqa: F401  (installs the change-history hook)
+from hub.store import _import as imports  # noqa: F401  (Excel/CSV ledgers: hub.store.imports)
 from hub.store._daily import (
     EVENT_KINDS,
     TAGS,
@@ -44,6 +45,7 @@ from hub.store._residents import (
     ResidentCreate,
     ResidentFacts,
     ResidentPublic,
+    ResidentUpdate,
     TimelineEntry,
     add_house_and_household,
     create_resident,
@@ -53,6 +55,7 @@ from hub.store._residents import (
     resident_public,
     search_residents,
     timeline,
+    update_resident,
 )
 from hub.store._submissions import (
     DeliveryResult,
@@ -69,6 +72,8 @@ from hub.store._submissions import (
 )
 
 __all__ = [
+    "ResidentUpdate",
+    "update_resident",
     "CommunityFigures",
     "communities_under",
     "overview",

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
 from hub.crypto import FieldCipher
 from hub.errors import InvalidInput, NotFound
-from hub.idcard import age_on, mask_id_number, mask_name, mask_phone, parse_id_number
-from hub.store._models import Community, House, Household, Resident, ResidentEvent
+from hub.idcard import (
+    age_on,
+    mask_id_number,
+    mask_name,
+    mask_phone,
+    parse_id_number,
+    validate_mobile,
+)
+from hub.store._models import Community, House, Household, Resident, ResidentEvent, utcnow
 from hub.store._models_daily import CommunityEvent
 
 _ID = "resident.id_number"
@@ -20,11 +27,20 @@ EVENT_WORDS = {"visit": "走访", "complaint": "投诉", "service": "服务", "a
 
 
 class ResidentCreate(BaseModel):
-    name: str
+    name: str = Field(min_length=1, max_length=50)
     id_number: str
     phone: str | None = None
     household_id: int | None = None
     relation_to_head: str = "户主"
+    #: When given (a ledger column, a form field), checked against what the ID number says.
+    sex: str | None = None
+    birth_date: date | None = None
+
+
+class ResidentUpdate(BaseModel):
+    name: str | None = Field(default=None, min_length=1, max_length=50)
+    phone: str | None = None
+    relation_to_head: str | None = Field(default=None, min_length=1, max_length=20)
 
 
 class ResidentPublic(BaseModel):
@@ -66,6 +82,8 @@ def create_resident(
     *, session: Session, cipher: FieldCipher, data: ResidentCreate, community: str
 ) -> Resident:
     id_number, birth, sex = parse_id_number(data.id_number)
+    _cross_check(data, birth, sex)
+    phone = validate_mobile(data.phone) if data.phone else None
     id_index = cipher.blind_index(id_number, purpose=_ID)
     if session.exec(select(Resident).where(Resident.id_number_index == id_index)).first():
         raise InvalidInput("duplicate id number", user_message="该公民身份号码已登记")
@@ -78,13 +96,43 @@ def create_resident(
         id_number_enc=cipher.encrypt(id_number, context=_ID),
         id_number_index=id_index,
         id_number_masked=mask_id_number(id_number),
-        phone_enc=cipher.encrypt(data.phone, context=_PHONE) if data.phone else None,
+        phone_enc=cipher.encrypt(phone, context=_PHONE) if phone else None,
         sex=sex,
         birth_date=birth,
     )
     session.add(resident)
     session.flush()
     return resident
+
+
+def update_resident(
+    *, session: Session, cipher: FieldCipher, resident: Resident, data: ResidentUpdate
+) -> Resident:
+    """Change what she or her ledger says has changed; the history records who did it."""
+    if data.name is not None:
+        resident.name_enc = cipher.encrypt(data.name, context=_NAME)
+        resident.name_index = cipher.blind_index(data.name, purpose=_NAME)
+    if data.phone is not None:
+        phone = validate_mobile(data.phone)
+        resident.phone_enc = cipher.encrypt(phone, context=_PHONE)
+    if data.relation_to_head is not None:
+        resident.relation_to_head = data.relation_to_head
+    resident.updated_at = utcnow()
+    session.add(resident)
+    session.flush()
+    return resident
+
+
+def _cross_check(data: ResidentCreate, birth: date, sex: str) -> None:
+    errors = {}
+    if data.birth_date is not None and data.birth_date != birth:
+        errors["birth_date"] = "出生日期与公民身份号码不一致"
+    if data.sex is not None and data.sex not in (sex, {"1": "男", "2": "女"}[sex]):
+        errors["sex"] = "性别与公民身份号码不一致"
+    if errors:
+        raise InvalidInput(
+            "id cross-check", field_errors=errors, user_message=next(iter(errors.values()))
+        )
 
 
 def get_scoped_resident(*, session: Session, resident_id: int, community: str) -> Resident:

@@ -130,3 +130,8 @@ def test_blind_index_differs_by_key() -> None:
     assert keyring(index=fake_key(9)).blind_index("王建国", purpose="p") != keyring(
         index=fake_key(10)
     ).blind_index("王建国", purpose="p")
+
+
+def test_key_ids_with_a_colon_are_refused_since_they_could_never_decrypt():
+    with pytest.raises(ConfigurationError, match="no ':'"):
+        FieldCipher(keys={"k:1": fake_key(1)}, current_key="k:1", blind_index_key=fake_key(2))

@@ -103,3 +103,49 @@ def test_month_must_look_like_a_month(api: Api):
     answer = api.client.get("/api/events?month=november", headers=api.as_worker_a())
     assert answer.status_code == 422
     assert answer.json()["message"] == "月份格式应为 年-月，例如 2026-11"
+
+
+def test_worker_registers_a_resident_and_corrects_her_phone(api: Api):
+    from tests.factories import valid_id_number
+
+    body = {
+        "name": "𪚥玉凤",
+        "id_number": valid_id_number("19400101", "2", 77),
+        "phone": "13911112222",
+    }
+    created = api.client.post("/api/residents", json=body, headers=api.as_worker_a())
+    assert created.status_code == 201
+    rid = created.json()["id"]
+    assert created.json()["name_masked"] == "𪚥*凤"
+    again = api.client.post("/api/residents", json=body, headers=api.as_worker_a())
+    assert again.status_code == 422 and again.json()["message"] == "该公民身份号码已登记"
+    fixed = api.client.patch(
+        f"/api/residents/{rid}", json={"phone": "13933334444"}, headers=api.as_worker_a()
+    )
+    assert fixed.status_code == 200
+    bad = api.client.patch(
+        f"/api/residents/{rid}", json={"phone": "123"}, headers=api.as_worker_a()
+    )
+    assert bad.status_code == 422 and bad.json()["message"] == "手机号码应为以1开头的11位数字"
+    listed = api.client.get("/api/residents?q=𪚥玉凤", headers=api.as_worker_a()).json()
+    assert [r["id"] for r in listed] == [rid]
+    assert api.client.get("/api/residents?q=𪚥玉凤", headers=api.as_worker_b()).json() == []
+
+
+def test_registering_into_another_communitys_household_is_404(api: Api):
+    from sqlmodel import select
+
+    from hub.store import Household, session_scope
+    from tests.factories import valid_id_number
+
+    with session_scope(api.state.engine) as session:
+        theirs = session.exec(
+            select(Household.id).where(Household.community_code == "320206104002")
+        ).first()
+    body = {
+        "name": "张三",
+        "id_number": valid_id_number("19500101", "1", 78),
+        "household_id": theirs,
+    }
+    answer = api.client.post("/api/residents", json=body, headers=api.as_worker_a())
+    assert answer.status_code == 404

@@ -59,6 +59,7 @@ def _endpoints(o: Owned) -> list[tuple[str, str, dict | None]]:
         ("GET", f"/api/residents/{o.resident_id}", None),
         ("PUT", f"/api/residents/{o.resident_id}/tags", {"tags": ["独居"]}),
         ("GET", f"/api/residents/{o.resident_id}/history", None),
+        ("PATCH", f"/api/residents/{o.resident_id}", {"relation_to_head": "户主"}),
         ("POST", f"/api/residents/{o.resident_id}/reveal", {"reason": "核对材料"}),
         ("GET", f"/api/submissions/{o.submission_id}", None),
         ("GET", f"/api/evidence/{o.evidence_id}", None),
@@ -123,3 +124,21 @@ def test_resident_lists_hold_only_the_callers_community(api: Api):
     b = api.client.get("/api/residents", headers=api.as_worker_b()).json()
     assert len(a) == 22 and len(b) == 21
     assert not {r["id"] for r in a} & {r["id"] for r in b}
+
+
+def test_odd_ids_and_keys_are_not_found_or_refused_never_a_server_error(api: Api, owned: Owned):
+    headers = api.as_worker_a()
+    for path in ("/api/submissions/abc%00def", "/api/evidence/%00", "/api/residents/1%00"):
+        assert api.client.get(path, headers=headers).status_code in (404, 422), path
+    answer = api.client.post(
+        "/api/submissions",
+        headers=headers,
+        json={
+            "resident_id": owned.resident_id,
+            "form_id": "elderly-allowance",
+            "client_key": "bad\x00key-123",
+            "answers": {},
+        },
+    )
+    assert answer.status_code == 422
+    assert "client_key" in answer.json()["field_errors"]
