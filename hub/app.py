@@ -18,12 +18,14 @@ from connectors.sdk import load_connectors
 from hub import submitting
 from hub._state import HubState
 from hub.api import router as api_router
+from hub.api._reports import router as reports_api_router
 from hub.auth import OidcClient
 from hub.auth._routes import router as auth_router
 from hub.crypto import FieldCipher
 from hub.errors import HubError, InvalidInput, Unauthenticated
 from hub.portal import router as portal_router
 from hub.portal import templates
+from hub.portal._reports import router as reports_portal_router
 from hub.settings import Settings, get_settings
 from hub.store import make_engine
 from identity import TokenValidator
@@ -62,7 +64,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "portal" / "static"))
     app.include_router(auth_router)
     app.include_router(api_router)
+    app.include_router(reports_api_router)
     app.include_router(portal_router)
+    app.include_router(reports_portal_router)
     app.add_exception_handler(HubError, _handle_hub_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _handle_invalid_request)  # type: ignore[arg-type]
 

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from hub import submitting
 from hub._state import HubState
+from hub.clock import beijing_today
 from hub.deps import CurrentUser, SessionDep, StateDep, Worker, community_of, visible_communities
 from hub.errors import Forbidden, NotFound
 from hub.store import (
@@ -239,7 +240,7 @@ def get_overview(user: CurrentUser, session: SessionDep) -> list[CommunityFigure
     """Figures per community: her own for a worker; every community below a street or district
     viewer's region. Counts only, never people."""
     communities = visible_communities(user, session)
-    return overview(session=session, communities=communities, today=date.today())
+    return overview(session=session, communities=communities, today=beijing_today())
 
 
 @router.get("/evidence/{evidence_id}")

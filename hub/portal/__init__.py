@@ -1,5 +1,6 @@
 """The worker portal (HTML)."""
 
-from hub.portal._routes import STATUS_WORDS, router, templates
+from hub.portal._routes import router, templates
+from hub.words import STATUS_WORDS
 
 __all__ = ["STATUS_WORDS", "router", "templates"]

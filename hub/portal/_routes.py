@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,6 +14,7 @@ from sqlmodel import Session
 
 from hub import submitting
 from hub._state import HubState
+from hub.clock import beijing_today
 from hub.deps import (
     VIEWER_ROLES,
     CurrentUser,
@@ -44,19 +44,10 @@ from hub.store import (
     timeline,
     view_submission,
 )
+from hub.words import STATUS_WORDS
 
 templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
 router = APIRouter(include_in_schema=False)
-
-STATUS_WORDS = {
-    "pending": "排队中",
-    "running": "正在提交",
-    "succeeded": "已受理",
-    "rejected": "被退回",
-    "failed": "提交失败",
-    "in_progress": "处理中",
-    "needs_attention": "需要处理",
-}
 
 
 def _page(
@@ -90,7 +81,7 @@ def home(
     figures = None
     if user.roles & VIEWER_ROLES:
         communities = visible_communities(user, session)
-        figures = overview(session=session, communities=communities, today=date.today())
+        figures = overview(session=session, communities=communities, today=beijing_today())
     return _page(
         request,
         "home.html",
@@ -142,7 +133,7 @@ def resident(
         house=house_of(session=session, resident=row),
         household=household_members(session=session, cipher=state.cipher, resident=row),
         event_kinds=EVENT_KINDS,
-        today=date.today().isoformat(),
+        today=beijing_today().isoformat(),
     )
 
 
@@ -257,7 +248,7 @@ def _render_form(
         raise InvalidInput("unknown form", user_message="没有这个表单")
     row = get_scoped_resident(session=session, resident_id=resident_id, community=community)
     facts = resident_facts(session=session, cipher=state.cipher, resident=row)
-    today = date.today()
+    today = beijing_today()
     values = {
         "phone": facts.phone or "",
         "address": facts.address or "",

@@ -4,7 +4,7 @@
 store, `to_xlsx(result)` makes the workbook workers download. See docs/reports.md.
 """
 
-from hub.reports._catalog import REPORTS_DIR, catalog, find_definition
+from hub.reports._catalog import REPORTS_DIR, catalog, find_definition, shipped_definitions
 from hub.reports._definition import (
     Column,
     DefinitionError,
@@ -13,7 +13,7 @@ from hub.reports._definition import (
     load_definition,
     load_definitions,
 )
-from hub.reports._run import ReportResult, run_report
+from hub.reports._run import ReportResult, beijing_today, run_report
 from hub.reports._vocabulary import FIELDS, OPERATORS, PARAMS, FieldSpec
 from hub.reports._xlsx import content_disposition, to_xlsx, xlsx_filename
 
@@ -28,12 +28,14 @@ __all__ = [
     "Filter",
     "ReportDefinition",
     "ReportResult",
+    "beijing_today",
     "catalog",
     "content_disposition",
     "find_definition",
     "load_definition",
     "load_definitions",
     "run_report",
+    "shipped_definitions",
     "to_xlsx",
     "xlsx_filename",
 ]

@@ -9,7 +9,7 @@ from hub.errors import NotFound
 from hub.reports._definition import ReportDefinition, load_definitions
 
 #: The `reports/` folder beside the `hub` package.
-REPORTS_DIR = Path(__file__).resolve().parents[2] / "reports"
+REPORTS_DIR = Path(__file__).with_name("definitions")  # shipped inside the package
 
 _lock = threading.Lock()
 _cache: dict[Path, tuple[object, dict[str, ReportDefinition]]] = {}
@@ -24,6 +24,11 @@ def catalog(folder: Path = REPORTS_DIR) -> dict[str, ReportDefinition]:
             cached = (stamp, load_definitions(folder))
             _cache[folder] = cached
         return cached[1]
+
+
+def shipped_definitions() -> dict[str, ReportDefinition]:
+    """The definitions in `reports/`: the routers' dependency (tests may override it)."""
+    return catalog(REPORTS_DIR)
 
 
 def find_definition(definitions: dict[str, ReportDefinition], report_id: str) -> ReportDefinition:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal, Self
 
@@ -105,8 +106,11 @@ class ReportDefinition(_Strict):
                 problems.append(self._unknown(f"filters[{i}].field", flt.field))
                 continue
             if flt.param is not None:
-                if spec.kind == "number":
-                    problems.append(f"filters[{i}].param: {flt.field!r} is a number field")
+                if flt.field != flt.param:  # ?month=2026-11 means the rows of that month
+                    problems.append(
+                        f"filters[{i}].param: {flt.param!r} filters the field of "
+                        f"that name, not {flt.field!r}"
+                    )
                 continue
             values = flt.value if isinstance(flt.value, list) else [flt.value]
             for value in values:
@@ -161,9 +165,19 @@ def _value_problem(spec: FieldSpec, value: Scalar | list[Scalar] | None) -> str 
         return f"{value!r} is not a number"
     if spec.kind != "number" and not isinstance(value, str):
         return f"{value!r} is not text"
+    if spec.kind == "date" and not _is_date(value):
+        return f"{value!r} is not a date (YYYY-MM-DD)"
     if spec.choices and value not in spec.choices:
         return f"unknown value {value!r} (known: {', '.join(spec.choices)})"
     return None
+
+
+def _is_date(value: object) -> bool:
+    try:
+        date.fromisoformat(str(value))
+    except ValueError:
+        return False
+    return len(str(value)) == 10
 
 
 def load_definitions(folder: Path) -> dict[str, ReportDefinition]:

@@ -3,26 +3,30 @@
 from __future__ import annotations
 
 import itertools
+import operator
 import re
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel
 from sqlmodel import Session
 
+from hub.clock import beijing_today
 from hub.crypto import FieldCipher
 from hub.errors import InvalidInput, NotFound
 from hub.reports._definition import Filter, ReportDefinition
-from hub.reports._sources import BEIJING, Context, Row, Value, load_rows
+from hub.reports._sources import Context, Row, Value, load_rows
 from hub.reports._vocabulary import FieldSpec
 from hub.store import Community
 
 Cell = str | int | float | date | None
 _MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 _DIGITS = re.compile(r"([0-9]+)")
+_NEGATIVE = frozenset({"!=", "not_in"})
+_ORDER = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
 
 
 class ReportResult(BaseModel):
@@ -51,7 +55,7 @@ def run_report(
     target_names: Mapping[str, str] | None = None,
 ) -> ReportResult:
     """The report on the community's data as of today (Beijing time). `params`: e.g. month."""
-    today = today or _beijing_today()
+    today = today or beijing_today()
     place = session.get(Community, community)
     if place is None:
         raise NotFound(f"community {community} not in store")
@@ -59,7 +63,9 @@ def run_report(
     context = Context(session, cipher, community, today, target_names or {})
     rows = _explode(load_rows(definition.source, context), _multi_fields(definition))
     rows = [r for r in rows if all(_keeps(f, r, values) for f in definition.filters)]
-    table, total = _count(definition, rows) if definition.counts else (_list(definition, rows), None)
+    table, total = (
+        _count(definition, rows) if definition.counts else (_list(definition, rows), None)
+    )
     return ReportResult(
         report_id=definition.id,
         title=definition.title,
@@ -72,10 +78,6 @@ def run_report(
         rows=table,
         total=total,
     )
-
-
-def _beijing_today() -> date:
-    return datetime.now(BEIJING).date()
 
 
 def _month(given: str | None, today: date) -> str:
@@ -106,25 +108,21 @@ def _explode(rows: Iterable[Row], fields: list[str]) -> list[Row]:
 def _keeps(flt: Filter, row: Row, params: Mapping[str, str]) -> bool:
     expected = params[flt.param] if flt.param else flt.value
     actual = row[flt.field]
-    if isinstance(actual, list):  # multi-valued and not exploded: any of her values
-        return any(_compare(flt.op, _comparable(a), expected) for a in actual)
+    if isinstance(actual, list):  # multi-valued, not shown: "tag in […]" means any of her tags
+        tests = (_compare(flt.op, _comparable(a), expected) for a in actual)
+        return all(tests) if flt.op in _NEGATIVE else any(tests)  # "not_in": none of them
     return _compare(flt.op, _comparable(actual), expected)
 
 
-def _compare(op: str, actual: str | int | float | None, expected: object) -> bool:
+def _compare(op: str, actual: str | int | float | None, expected: Any) -> bool:
     if op == "in":
-        return actual in expected  # type: ignore[operator]
+        return actual in expected
     if op == "not_in":
-        return actual not in expected  # type: ignore[operator]
-    if op == "=":
-        return actual == expected
-    if op == "!=":
-        return actual != expected
-    if actual is None:
-        return False
-    ordered = {">": actual > expected, ">=": actual >= expected}  # type: ignore[operator]
-    ordered |= {"<": actual < expected, "<=": actual <= expected}  # type: ignore[operator]
-    return ordered[op]
+        return actual not in expected
+    if op in ("=", "!="):
+        return (actual == expected) == (op == "=")
+    # The definition was checked: a number field is compared with numbers, text with text.
+    return actual is not None and bool(_ORDER[op](actual, expected))
 
 
 def _count(
@@ -141,14 +139,17 @@ def _count(
         group.count += 1
         for name in summed:
             group.sums[name] += _number(row[name])
+    first = [keys.index(k) for k in definition.order_by]
+    by = [*first, *(i for i in range(len(keys)) if i not in first)]
     specs = [definition.fields[k] for k in keys]
-    ordered = sorted(groups, key=lambda key: [_sort_key(s, v) for s, v in zip(specs, key)])
-    table = [_cells(definition, dict(zip(keys, key)), groups[key]) for key in ordered]
+    ordered = sorted(groups, key=lambda key: [_sort_key(specs[i], key[i]) for i in by])
+    table = [_cells(definition, dict(zip(keys, key, strict=True)), groups[key]) for key in ordered]
     if not definition.total:
         return table, None
     whole = _Group(sum(g.count for g in groups.values()))
     for g in groups.values():
-        whole.sums.update(g.sums)
+        for name, amount in g.sums.items():
+            whole.sums[name] += amount
     total = _cells(definition, {}, whole)
     if total and total[0] is None:
         total[0] = "合计"
@@ -158,7 +159,7 @@ def _count(
 @dataclass
 class _Group:
     count: int = 0
-    sums: Counter[str] = field(default_factory=Counter)
+    sums: defaultdict[str, int | float] = field(default_factory=lambda: defaultdict(int))
 
 
 def _cells(definition: ReportDefinition, group: dict[str, Value], agg: _Group) -> list[Cell]:

@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
 
+from hub.clock import BEIJING
 from hub.crypto import FieldCipher
 from hub.forms import FORMS
 from hub.idcard import age_on, mask_name
@@ -28,18 +29,11 @@ from hub.store import (
     ResidentTag,
     Submission,
 )
+from hub.words import STATUS_WORDS
 
 Value = str | int | float | date | list[str] | None
-#: China has one time zone and no daylight saving: the ledger's dates are Beijing dates.
-BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
 _NAME = "resident.name"
-_DELIVERY_WORDS = {
-    "pending": "排队中",
-    "running": "正在提交",
-    "succeeded": "已受理",
-    "rejected": "被退回",
-    "failed": "提交失败",
-}
+_DELIVERY_WORDS = STATUS_WORDS
 _EVENT_STATUS = {"open": "办理中", "closed": "已办结"}
 
 
@@ -198,7 +192,8 @@ def _residents(ctx: Context) -> Any:
 
 def _by_id(ctx: Context, table: type[House] | type[Household]) -> dict[int, Any]:
     stmt = select(table).where(table.community_code == ctx.community).order_by(col(table.id))
-    return {row.id: row for row in ctx.session.exec(stmt)}
+    rows: list[Any] = list(ctx.session.exec(stmt))
+    return {row.id: row for row in rows}
 
 
 _TAG_ORDER = {tag: i for i, tag in enumerate(TAGS)}

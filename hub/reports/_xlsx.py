@@ -95,7 +95,8 @@ def _put(cell: Cell, value: Value) -> Cell:
 
 
 def _fit_widths(ws: Worksheet, result: ReportResult) -> None:
-    rows = [result.headers, *result.rows, *([result.total] if result.total else [])]
+    headers: list[Value] = list(result.headers)
+    rows = [headers, *result.rows, *([result.total] if result.total else [])]
     for i in range(len(result.headers)):
         widest = max(_display_width(row[i]) for row in rows)
         ws.column_dimensions[get_column_letter(i + 1)].width = min(max(widest + 2, 8), 60)

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field, field_validator
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from hub.clock import beijing_today
 from hub.crypto import FieldCipher
 from hub.errors import InvalidInput
 from hub.idcard import mask_name
@@ -64,7 +65,7 @@ class ChangeView(BaseModel):
 def record_event(
     *, session: Session, data: EventCreate, community: str, recorded_by: str
 ) -> CommunityEvent:
-    if data.occurred_on > date.today():
+    if data.occurred_on > beijing_today():
         raise InvalidInput("event in future", field_errors={"occurred_on": "发生日期不能晚于今天"})
     row = CommunityEvent(
         community_code=community,

@@ -22,6 +22,7 @@ import openpyxl
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
+from hub.clock import beijing_today
 from hub.crypto import FieldCipher
 from hub.errors import InvalidInput
 from hub.idcard import mask_id_number, parse_id_number, validate_mobile
@@ -117,7 +118,8 @@ class ImportRejected(InvalidInput):
     def __init__(self, rows: list[RowError]) -> None:
         super().__init__(
             f"{len(rows)} bad rows",
-            user_message=f"有 {len(rows)} 行数据有误，未导入任何数据。请修改后重新导入，或选择跳过错误行。",
+            user_message=f"有 {len(rows)} 行数据有误，未导入任何数据。"
+            "请修改后重新导入，或选择跳过错误行。",
             field_errors={f"第{e.row}行": "；".join(e.reasons) for e in rows},
         )
         self.rows = rows
@@ -342,7 +344,7 @@ def _plan(
     errors: dict[int, list[str]] = {}
     good: list[_Row] = []
     first_seen: dict[str, int] = {}
-    today = date.today()
+    today = beijing_today()
     for number, cells in table.rows:
         row, reasons = _parse(number, cells, columns, cipher, today)
         if row is not None and row.id_index in first_seen:
@@ -379,6 +381,10 @@ def _parse(
     name, raw_id = get("name"), get("id_number")
     if not name:
         reasons.append("姓名为空")
+    elif len(name) > 50:  # the limits ResidentCreate and ResidentUpdate set
+        reasons.append("姓名超过50个字")
+    if len(get("relation_to_head")) > 20:
+        reasons.append("与户主关系超过20个字")
     parsed = None
     if not raw_id:
         reasons.append("公民身份号码为空")
@@ -427,32 +433,35 @@ def _parse(
 def _existing(
     session: Session, cipher: FieldCipher, indexes: list[str], community: str
 ) -> dict[str, _Existing]:
-    """Who is already registered, anywhere: one query per batch of blind indexes."""
+    """Who is already registered, anywhere: a few queries per batch of blind indexes."""
     found: dict[str, _Existing] = {}
     for batch in _batches(indexes):
         stmt = select(
-            Resident.id,
-            Resident.id_number_index,
-            Resident.community_code,
-            Resident.name_index,
-            Resident.phone_enc,
+            Resident.id, Resident.id_number_index, Resident.community_code, Resident.name_index
         ).where(col(Resident.id_number_index).in_(batch))
         rows = list(session.exec(stmt))
-        ours = [r[0] for r in rows if r[2] == community]
-        tags: dict[int, set[str]] = defaultdict(set)
-        if ours:
-            tag_rows = select(ResidentTag.resident_id, ResidentTag.tag).where(
-                col(ResidentTag.resident_id).in_(ours)
-            )
-            for resident_id, tag in session.exec(tag_rows):
-                tags[resident_id].add(tag)
-        for rid, index, code, name_index, phone_enc in rows:
+        ours = [rid for rid, _, code, _ in rows if code == community and rid is not None]
+        phones, tags = _phones_and_tags(session, cipher, ours)
+        for rid, index, code, name_index in rows:
             assert rid is not None
-            phone = None
-            if phone_enc and code == community:
-                phone = cipher.decrypt(phone_enc, context=_PHONE)
-            found[index] = _Existing(rid, code, name_index, phone, frozenset(tags[rid]))
+            found[index] = _Existing(rid, code, name_index, phones.get(rid), tags[rid])
     return found
+
+
+def _phones_and_tags(
+    session: Session, cipher: FieldCipher, ids: list[int]
+) -> tuple[dict[int, str], defaultdict[int, frozenset[str]]]:
+    phones: dict[int, str] = {}
+    tags: dict[int, set[str]] = defaultdict(set)
+    if ids:
+        stmt = select(Resident.id, Resident.phone_enc).where(col(Resident.id).in_(ids))
+        for rid, phone_enc in session.exec(stmt):
+            if rid is not None and phone_enc:
+                phones[rid] = cipher.decrypt(phone_enc, context=_PHONE)
+        stmt2 = select(ResidentTag.resident_id, ResidentTag.tag)
+        for rid, tag in session.exec(stmt2.where(col(ResidentTag.resident_id).in_(ids))):
+            tags[rid].add(tag)
+    return phones, defaultdict(frozenset, {rid: frozenset(t) for rid, t in tags.items()})
 
 
 def _differs(row: _Row, found: _Existing) -> bool:
@@ -481,7 +490,7 @@ def _homes(session: Session, community: str) -> _Homes:
     )
     for household_id, house_id, address in session.exec(rows.order_by(col(Household.id))):
         assert household_id is not None
-        home = by_house[house_id] if house_id in by_house else ("", "", "", address)
+        home = by_house.get(house_id or 0, ("", "", "", address))
         households.setdefault(home, household_id)
     heads = select(Resident.household_id).where(
         Resident.community_code == community, Resident.relation_to_head == HEAD
@@ -570,9 +579,9 @@ def _households_for(plan: _Plan, session: Session, community: str) -> dict[Home,
     room number: the existing ones where the community already has them."""
     addresses: dict[Home, str] = {}
     for row, _ in plan.creates:
-        if row.home is not None and row.home not in plan.homes.households:
-            if not addresses.get(row.home):
-                addresses[row.home] = row.address or "".join(row.home)
+        home = row.home
+        if home is not None and home not in plan.homes.households and not addresses.get(home):
+            addresses[home] = row.address or "".join(home)
     houses = {
         home: House(community_code=community, building=home[0], unit=home[1], room=home[2])
         for home in addresses
@@ -627,8 +636,8 @@ def _update(batch: list[tuple[_Row, _Existing]], session: Session, cipher: Field
     ids = [found.id for _, found in batch]
     residents = {r.id: r for r in session.exec(select(Resident).where(col(Resident.id).in_(ids)))}
     tags: dict[int, dict[str, ResidentTag]] = defaultdict(dict)
-    for tag in session.exec(select(ResidentTag).where(col(ResidentTag.resident_id).in_(ids))):
-        tags[tag.resident_id][tag.tag] = tag
+    for row_tag in session.exec(select(ResidentTag).where(col(ResidentTag.resident_id).in_(ids))):
+        tags[row_tag.resident_id][row_tag.tag] = row_tag
     for row, found in batch:
         resident = residents[found.id]
         if row.name_index != found.name_index:

@@ -1,0 +1,275 @@
+"""Importing a ledger through the API and the portal, as a worker of one community."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from hub.api import _imports as api_imports
+from hub.demo import COMMUNITY_A, demo_id_number
+from hub.portal import _imports as portal_imports
+from hub.store import ChangeRecord, Resident
+from tests.factories import valid_id_number
+from tests.hub.api.conftest import Api
+
+#: 𠮷祥英, the first demo resident of 玉祁社区 (worker-a's community)
+JI_OF_A = demo_id_number("19420315", "2", 10)
+NEW = valid_id_number("19500101", "1", 41)
+NEW_2 = valid_id_number("19520202", "2", 42)
+BAD = NEW[:17] + ("0" if NEW[17] != "0" else "1")
+HEADERS = ["姓名", "身份证号", "手机", "楼号", "单元", "室", "与户主关系", "标签"]
+
+
+@pytest.fixture
+def api_with_imports(api: Api) -> Api:
+    """The app with the import routers (hub.app may already include them)."""
+    app = api.client.app
+    paths = {getattr(route, "path", "") for route in app.routes}  # type: ignore[attr-defined]
+    if "/api/imports/residents" not in paths:
+        app.include_router(api_imports.router)  # type: ignore[attr-defined]
+    if "/imports/residents" not in paths:
+        app.include_router(portal_imports.router)  # type: ignore[attr-defined]
+    return api
+
+
+def ledger(*rows: list[str]) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([HEADERS, *rows])
+    return buffer.getvalue().encode()
+
+
+def upload(data: bytes, name: str = "台账.csv") -> dict:
+    return {"file": (name, data, "text/csv")}
+
+
+def resident_count(api: Api) -> tuple[int, int]:
+    with Session(api.state.engine) as session:
+        return (
+            session.exec(select(func.count()).select_from(Resident)).one(),
+            session.exec(select(func.count()).select_from(ChangeRecord)).one(),
+        )
+
+
+GOOD = ledger(
+    ["赵一", NEW, "13912345678", "9幢", "1单元", "101室", "户主", "党员"],
+    ["钱二", NEW_2, "", "9幢", "1单元", "101室", "配偶", ""],
+)
+
+
+def test_preview_shows_columns_mapping_and_masked_rows(api_with_imports: Api):
+    api = api_with_imports
+    answer = api.client.post(
+        "/api/imports/residents/preview", files=upload(GOOD), headers=api.as_worker_a()
+    )
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["headers"] == HEADERS and body["total_rows"] == 2
+    assert body["mapping"]["id_number"] == "身份证号" and body["mapping"]["room"] == "室"
+    assert body["rows"][0]["row"] == 2
+    assert body["rows"][0]["values"]["id_number"] == NEW[:4] + "**********" + NEW[-4:]
+    assert NEW not in answer.text and NEW_2 not in answer.text
+
+
+def test_check_reports_new_unchanged_and_bad_rows_without_writing(api_with_imports: Api):
+    api = api_with_imports
+    before = resident_count(api)
+    data = ledger(
+        ["赵一", NEW, "", "", "", "", "", ""],
+        ["𠮷祥英", JI_OF_A, "", "", "", "", "", "高龄、独居"],
+        ["孙三", BAD, "", "", "", "", "", ""],
+    )
+    answer = api.client.post(
+        "/api/imports/residents/check", files=upload(data), headers=api.as_worker_a()
+    )
+    assert answer.status_code == 200
+    assert answer.json() == {
+        "total_rows": 3,
+        "to_create": 1,
+        "to_update": 0,
+        "unchanged": 1,
+        "errors": [{"row": 4, "reasons": ["公民身份号码校验位错误"]}],
+    }
+    assert resident_count(api) == before
+
+
+def test_import_creates_residents_recorded_as_the_worker(api_with_imports: Api):
+    api = api_with_imports
+    answer = api.client.post(
+        "/api/imports/residents", files=upload(GOOD), headers=api.as_worker_a()
+    )
+    assert answer.status_code == 200
+    assert answer.json() == {
+        "created": 2,
+        "updated": 0,
+        "unchanged": 0,
+        "households_created": 1,
+        "skipped": [],
+    }
+    found = api.client.get(f"/api/residents?q={NEW}", headers=api.as_worker_a()).json()
+    assert [r["name_masked"] for r in found] == ["赵*"]
+    detail = api.client.get(f"/api/residents/{found[0]['id']}", headers=api.as_worker_a()).json()
+    assert detail["tags"] == ["党员"] and detail["house"]["room"] == "101室"
+    history = api.client.get(
+        f"/api/residents/{found[0]['id']}/history", headers=api.as_worker_a()
+    ).json()
+    assert {h["actor"] for h in history} == {"worker-a"}
+    again = api.client.post("/api/imports/residents", files=upload(GOOD), headers=api.as_worker_a())
+    assert (again.json()["created"], again.json()["unchanged"]) == (0, 2)
+
+
+def test_import_with_a_bad_row_is_refused_whole_listing_the_row(api_with_imports: Api):
+    api = api_with_imports
+    before = resident_count(api)
+    data = ledger(["赵一", NEW, "", "", "", "", "", ""], ["孙三", BAD, "", "", "", "", "", ""])
+    answer = api.client.post(
+        "/api/imports/residents", files=upload(data), headers=api.as_worker_a()
+    )
+    assert answer.status_code == 422
+    body = answer.json()
+    assert body["error"] == "ImportRejected"
+    assert "未导入任何数据" in body["message"]
+    assert body["field_errors"] == {"第3行": "公民身份号码校验位错误"}
+    assert resident_count(api) == before
+
+
+def test_skip_bad_rows_imports_the_others(api_with_imports: Api):
+    api = api_with_imports
+    data = ledger(["赵一", NEW, "", "", "", "", "", ""], ["孙三", BAD, "", "", "", "", "", ""])
+    answer = api.client.post(
+        "/api/imports/residents",
+        files=upload(data),
+        data={"skip_bad_rows": "true"},
+        headers=api.as_worker_a(),
+    )
+    assert answer.status_code == 200
+    assert answer.json()["created"] == 1
+    assert answer.json()["skipped"] == [{"row": 3, "reasons": ["公民身份号码校验位错误"]}]
+
+
+def test_another_communitys_resident_is_refused_without_naming_the_community(
+    api_with_imports: Api,
+):
+    api = api_with_imports
+    data = ledger(["𠮷祥英", JI_OF_A, "13900000000", "", "", "", "", ""])
+    check = api.client.post(
+        "/api/imports/residents/check", files=upload(data), headers=api.as_worker_b()
+    )
+    assert check.json()["errors"] == [
+        {"row": 2, "reasons": ["该公民身份号码已在其他社区登记，请与街道核实"]}
+    ]
+    refused = api.client.post(
+        "/api/imports/residents", files=upload(data), headers=api.as_worker_b()
+    )
+    assert refused.status_code == 422
+    for text in (check.text, refused.text):
+        assert COMMUNITY_A.name not in text and COMMUNITY_A.code not in text
+    # and her record in 玉祁社区 is as it was
+    mine = api.client.get(f"/api/residents?q={JI_OF_A}", headers=api.as_worker_a()).json()
+    assert len(mine) == 1
+
+
+def test_a_mapping_can_name_unusual_columns(api_with_imports: Api):
+    api = api_with_imports
+    data = f"名,证件\r\n赵一,{NEW}\r\n".encode("gbk")
+    missing = api.client.post(
+        "/api/imports/residents/check", files=upload(data), headers=api.as_worker_a()
+    )
+    assert missing.status_code == 422
+    assert missing.json()["field_errors"].keys() == {"name", "id_number"}
+    mapping = json.dumps({"name": "名", "id_number": "证件"}, ensure_ascii=False)
+    answer = api.client.post(
+        "/api/imports/residents/check",
+        files=upload(data),
+        data={"mapping": mapping},
+        headers=api.as_worker_a(),
+    )
+    assert answer.status_code == 200 and answer.json()["to_create"] == 1
+    bad = api.client.post(
+        "/api/imports/residents/check",
+        files=upload(data),
+        data={"mapping": "[1, 2]"},
+        headers=api.as_worker_a(),
+    )
+    assert bad.status_code == 422 and "mapping" in bad.json()["field_errors"]
+
+
+def test_an_empty_or_foreign_file_is_refused_in_chinese(api_with_imports: Api):
+    api = api_with_imports
+    empty = api.client.post(
+        "/api/imports/residents/check", files=upload(b""), headers=api.as_worker_a()
+    )
+    assert empty.status_code == 422 and empty.json()["message"] == "文件是空的"
+    word = api.client.post(
+        "/api/imports/residents/preview", files=upload(b"x", "a.docx"), headers=api.as_worker_a()
+    )
+    assert word.status_code == 422 and "只能导入" in word.json()["message"]
+
+
+@pytest.mark.parametrize("path", ["preview", "check", ""])
+def test_imports_need_a_worker_token(api_with_imports: Api, path: str):
+    api = api_with_imports
+    url = f"/api/imports/residents/{path}".rstrip("/")
+    assert api.client.post(url, files=upload(GOOD)).status_code == 401
+    assert api.client.post(url, files=upload(GOOD), headers=api.as_operator()).status_code == 403
+
+
+# ---- the portal page ----------------------------------------------------------------------
+
+
+def test_portal_upload_check_then_import(api_with_imports: Api):
+    api = api_with_imports
+    page = api.client.get("/imports/residents", headers=api.as_worker_a())
+    assert page.status_code == 200 and 'type="file"' in page.text and "csrf_token" in page.text
+    data = ledger(
+        ["赵一", NEW, "", "9幢", "1单元", "101室", "", ""], ["孙三", BAD, "", "", "", "", "", ""]
+    )
+    report = api.client.post(
+        "/imports/residents/check", files=upload(data), headers=api.as_worker_a()
+    )
+    assert report.status_code == 200, report.text
+    assert re.search(r"<strong>1</strong> 行新增", report.text)
+    assert '<td>3</td><td class="reasons">公民身份号码校验位错误</td>' in report.text
+    assert NEW not in report.text  # the preview masks ID numbers
+    token = re.search(r'name="token" value="([^"]+)"', report.text)
+    assert token is not None
+    form = {"token": token.group(1), "map_name": "姓名", "map_id_number": "身份证号"}
+
+    refused = api.client.post("/imports/residents", data=form, headers=api.as_worker_a())
+    assert refused.status_code == 422 and "未导入任何数据" in refused.text
+    done = api.client.post(
+        "/imports/residents", data=form | {"skip_bad_rows": "1"}, headers=api.as_worker_a()
+    )
+    assert done.status_code == 200 and "导入完成" in done.text and "第 3 行" in done.text
+    assert api.client.get(f"/api/residents?q={NEW}", headers=api.as_worker_a()).json()
+    gone = api.client.post("/imports/residents", data=form, headers=api.as_worker_a())
+    assert "已过期" in gone.text  # the upload is deleted once imported
+
+
+def test_portal_keeps_the_upload_encrypted_and_for_its_worker_only(api_with_imports: Api):
+    api = api_with_imports
+    report = api.client.post(
+        "/imports/residents/check", files=upload(GOOD), headers=api.as_worker_a()
+    )
+    token = re.search(r'name="token" value="([^"]+)"', report.text)
+    assert token is not None
+    kept = (api.settings.data_dir / "imports" / token.group(1)).read_bytes()
+    assert NEW.encode() not in kept and "赵一".encode() not in kept
+    stolen = api.client.post(
+        "/imports/residents", data={"token": token.group(1)}, headers=api.as_worker_b()
+    )
+    assert stolen.status_code == 422 and "已过期" in stolen.text
+    assert not api.client.get(f"/api/residents?q={NEW}", headers=api.as_worker_b()).json()
+
+
+def test_portal_refuses_a_made_up_token(api_with_imports: Api):
+    api = api_with_imports
+    answer = api.client.post(
+        "/imports/residents/check", data={"token": "../../hub.db"}, headers=api.as_worker_a()
+    )
+    assert answer.status_code == 422 and "已过期" in answer.text
