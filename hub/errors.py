@@ -55,6 +55,15 @@ class InvalidInput(HubError):
         self.field_errors = field_errors or {}
 
 
+class Conflict(HubError):
+    """Someone else changed the same records at the same moment and the database kept theirs;
+    nothing of ours was written. Trying again sees their change."""
+
+    status_code = 409
+    retryable = True
+    user_message = "这些记录正在被其他人修改，请稍后重试"
+
+
 class TargetUnavailable(HubError):
     """The target system is down, slow or rate limiting: retrying later helps."""
 

@@ -42,6 +42,7 @@ def upload_page(request: Request, user: Worker, portal: PortalSessionDep) -> HTM
 async def check_page(
     request: Request, user: Worker, state: StateDep, session: SessionDep, portal: PortalSessionDep
 ) -> HTMLResponse:
+    community = community_of(user)
     form = await request.form()
     upload = form.get("file")
     try:
@@ -62,7 +63,7 @@ async def check_page(
             mapping,
             session=session,
             cipher=state.cipher,
-            community=community_of(user),
+            community=community,
         )
     except InvalidInput as exc:
         return _report(request, portal, table, mapping, token, None, exc.user_message, 422)
@@ -73,6 +74,7 @@ async def check_page(
 async def import_page(
     request: Request, user: Worker, state: StateDep, session: SessionDep, portal: PortalSessionDep
 ) -> HTMLResponse:
+    community = community_of(user)
     form = await request.form()
     token = str(form.get("token", ""))
     try:
@@ -87,7 +89,7 @@ async def import_page(
             mapping,
             session=session,
             cipher=state.cipher,
-            community=community_of(user),
+            community=community,
             skip_bad_rows=form.get("skip_bad_rows") == "1",
         )
     except InvalidInput as exc:
@@ -100,7 +102,7 @@ async def import_page(
                 mapping,
                 session=session,
                 cipher=state.cipher,
-                community=community_of(user),
+                community=community,
             )
         return _report(request, portal, table, mapping, token, report, exc.user_message, 422)
     session.commit()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from hub.crypto import FieldCipher
@@ -84,24 +85,26 @@ def create_resident(
     id_number, birth, sex = parse_id_number(data.id_number)
     _cross_check(data, birth, sex)
     phone = validate_mobile(data.phone) if data.phone else None
-    id_index = cipher.blind_index(id_number, purpose=_ID)
+    id_index = id_number_index_of(cipher=cipher, id_number=id_number)
     if session.exec(select(Resident).where(Resident.id_number_index == id_index)).first():
         raise InvalidInput("duplicate id number", user_message="该公民身份号码已登记")
-    resident = Resident(
-        community_code=community,
+    resident = new_resident_row(
+        cipher=cipher,
+        community=community,
+        name=data.name,
+        id_number=id_number,
+        birth=birth,
+        sex=sex,
+        phone=phone,
         household_id=data.household_id,
         relation_to_head=data.relation_to_head,
-        name_enc=cipher.encrypt(data.name, context=_NAME),
-        name_index=cipher.blind_index(data.name, purpose=_NAME),
-        id_number_enc=cipher.encrypt(id_number, context=_ID),
-        id_number_index=id_index,
-        id_number_masked=mask_id_number(id_number),
-        phone_enc=cipher.encrypt(phone, context=_PHONE) if phone else None,
-        sex=sex,
-        birth_date=birth,
     )
-    session.add(resident)
-    session.flush()
+    try:
+        with session.begin_nested():  # the unique blind index settles a race the look-up missed
+            session.add(resident)
+            session.flush()
+    except IntegrityError:
+        raise InvalidInput("duplicate id number", user_message="该公民身份号码已登记") from None
     return resident
 
 
@@ -109,18 +112,67 @@ def update_resident(
     *, session: Session, cipher: FieldCipher, resident: Resident, data: ResidentUpdate
 ) -> Resident:
     """Change what she or her ledger says has changed; the history records who did it."""
-    if data.name is not None:
-        resident.name_enc = cipher.encrypt(data.name, context=_NAME)
-        resident.name_index = cipher.blind_index(data.name, purpose=_NAME)
-    if data.phone is not None:
-        phone = validate_mobile(data.phone)
-        resident.phone_enc = cipher.encrypt(phone, context=_PHONE)
+    phone = validate_mobile(data.phone) if data.phone is not None else None
+    set_encrypted_fields(cipher=cipher, resident=resident, name=data.name, phone=phone)
     if data.relation_to_head is not None:
         resident.relation_to_head = data.relation_to_head
     resident.updated_at = utcnow()
     session.add(resident)
     session.flush()
     return resident
+
+
+def new_resident_row(
+    *,
+    cipher: FieldCipher,
+    community: str,
+    name: str,
+    id_number: str,
+    birth: date,
+    sex: str,
+    phone: str | None,
+    household_id: int | None,
+    relation_to_head: str,
+) -> Resident:
+    """Her row, personal fields encrypted and indexed, not yet in a session. Checks nothing
+    and queries nothing: callers validate first (the import builds 500 per flush)."""
+    return Resident(
+        community_code=community,
+        household_id=household_id,
+        relation_to_head=relation_to_head,
+        name_enc=cipher.encrypt(name, context=_NAME),
+        name_index=name_index_of(cipher=cipher, name=name),
+        id_number_enc=cipher.encrypt(id_number, context=_ID),
+        id_number_index=id_number_index_of(cipher=cipher, id_number=id_number),
+        id_number_masked=mask_id_number(id_number),
+        phone_enc=cipher.encrypt(phone, context=_PHONE) if phone else None,
+        sex=sex,
+        birth_date=birth,
+    )
+
+
+def set_encrypted_fields(
+    *, cipher: FieldCipher, resident: Resident, name: str | None, phone: str | None
+) -> None:
+    """Replace her name and/or phone (None keeps it), the name's blind index in step."""
+    if name is not None:
+        resident.name_enc = cipher.encrypt(name, context=_NAME)
+        resident.name_index = name_index_of(cipher=cipher, name=name)
+    if phone is not None:
+        resident.phone_enc = cipher.encrypt(phone, context=_PHONE)
+
+
+def id_number_index_of(*, cipher: FieldCipher, id_number: str) -> str:
+    """What she is found by (unique in the store) without decrypting anyone."""
+    return cipher.blind_index(id_number, purpose=_ID)
+
+
+def name_index_of(*, cipher: FieldCipher, name: str) -> str:
+    return cipher.blind_index(name, purpose=_NAME)
+
+
+def decrypt_phone(*, cipher: FieldCipher, phone_enc: str) -> str:
+    return cipher.decrypt(phone_enc, context=_PHONE)
 
 
 def _cross_check(data: ResidentCreate, birth: date, sex: str) -> None:
@@ -237,7 +289,7 @@ def _matches(query: str, name: str, resident: Resident, cipher: FieldCipher) -> 
         return True
     candidate = query.upper()
     if len(candidate) == 18:
-        return cipher.blind_index(candidate, purpose=_ID) == resident.id_number_index
+        return id_number_index_of(cipher=cipher, id_number=candidate) == resident.id_number_index
     return False
 
 

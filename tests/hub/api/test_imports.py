@@ -8,13 +8,11 @@ import json
 import re
 
 import pytest
-from sqlalchemy import func
+from sqlalchemy import event, func
 from sqlmodel import Session, select
 
-from hub.api import _imports as api_imports
 from hub.demo import COMMUNITY_A, demo_id_number
-from hub.portal import _imports as portal_imports
-from hub.store import ChangeRecord, Resident
+from hub.store import ChangeRecord, Resident, ResidentCreate, create_resident, session_scope
 from tests.factories import valid_id_number
 from tests.hub.api.conftest import Api
 
@@ -24,18 +22,6 @@ NEW = valid_id_number("19500101", "1", 41)
 NEW_2 = valid_id_number("19520202", "2", 42)
 BAD = NEW[:17] + ("0" if NEW[17] != "0" else "1")
 HEADERS = ["姓名", "身份证号", "手机", "楼号", "单元", "室", "与户主关系", "标签"]
-
-
-@pytest.fixture
-def api_with_imports(api: Api) -> Api:
-    """The app with the import routers (hub.app may already include them)."""
-    app = api.client.app
-    paths = {getattr(route, "path", "") for route in app.routes}  # type: ignore[attr-defined]
-    if "/api/imports/residents" not in paths:
-        app.include_router(api_imports.router)  # type: ignore[attr-defined]
-    if "/imports/residents" not in paths:
-        app.include_router(portal_imports.router)  # type: ignore[attr-defined]
-    return api
 
 
 def ledger(*rows: list[str]) -> bytes:
@@ -62,8 +48,7 @@ GOOD = ledger(
 )
 
 
-def test_preview_shows_columns_mapping_and_masked_rows(api_with_imports: Api):
-    api = api_with_imports
+def test_preview_shows_columns_mapping_and_masked_rows(api: Api):
     answer = api.client.post(
         "/api/imports/residents/preview", files=upload(GOOD), headers=api.as_worker_a()
     )
@@ -76,8 +61,7 @@ def test_preview_shows_columns_mapping_and_masked_rows(api_with_imports: Api):
     assert NEW not in answer.text and NEW_2 not in answer.text
 
 
-def test_check_reports_new_unchanged_and_bad_rows_without_writing(api_with_imports: Api):
-    api = api_with_imports
+def test_check_reports_new_unchanged_and_bad_rows_without_writing(api: Api):
     before = resident_count(api)
     data = ledger(
         ["赵一", NEW, "", "", "", "", "", ""],
@@ -98,8 +82,7 @@ def test_check_reports_new_unchanged_and_bad_rows_without_writing(api_with_impor
     assert resident_count(api) == before
 
 
-def test_import_creates_residents_recorded_as_the_worker(api_with_imports: Api):
-    api = api_with_imports
+def test_import_creates_residents_recorded_as_the_worker(api: Api):
     answer = api.client.post(
         "/api/imports/residents", files=upload(GOOD), headers=api.as_worker_a()
     )
@@ -123,8 +106,7 @@ def test_import_creates_residents_recorded_as_the_worker(api_with_imports: Api):
     assert (again.json()["created"], again.json()["unchanged"]) == (0, 2)
 
 
-def test_import_with_a_bad_row_is_refused_whole_listing_the_row(api_with_imports: Api):
-    api = api_with_imports
+def test_import_with_a_bad_row_is_refused_whole_listing_the_row(api: Api):
     before = resident_count(api)
     data = ledger(["赵一", NEW, "", "", "", "", "", ""], ["孙三", BAD, "", "", "", "", "", ""])
     answer = api.client.post(
@@ -138,8 +120,7 @@ def test_import_with_a_bad_row_is_refused_whole_listing_the_row(api_with_imports
     assert resident_count(api) == before
 
 
-def test_skip_bad_rows_imports_the_others(api_with_imports: Api):
-    api = api_with_imports
+def test_skip_bad_rows_imports_the_others(api: Api):
     data = ledger(["赵一", NEW, "", "", "", "", "", ""], ["孙三", BAD, "", "", "", "", "", ""])
     answer = api.client.post(
         "/api/imports/residents",
@@ -152,10 +133,42 @@ def test_skip_bad_rows_imports_the_others(api_with_imports: Api):
     assert answer.json()["skipped"] == [{"row": 3, "reasons": ["公民身份号码校验位错误"]}]
 
 
+def test_an_import_racing_another_for_the_same_new_resident_answers_409(api: Api):
+    raced = False
+
+    def the_other_import_commits_first(session: Session, *_: object) -> None:
+        # Runs as worker-a's import first writes (SQLite would make the other wait for it).
+        nonlocal raced
+        if raced or session.info.get("actor") != "worker-a":
+            return
+        raced = True
+        with session_scope(api.state.engine, actor="worker-other") as other:
+            data = ResidentCreate(name="赵一", id_number=NEW)
+            create_resident(
+                session=other, cipher=api.state.cipher, data=data, community=COMMUNITY_A.code
+            )
+
+    residents, _ = resident_count(api)
+    event.listen(Session, "before_flush", the_other_import_commits_first)
+    try:
+        answer = api.client.post(
+            "/api/imports/residents", files=upload(GOOD), headers=api.as_worker_a()
+        )
+    finally:
+        event.remove(Session, "before_flush", the_other_import_commits_first)
+    assert raced and answer.status_code == 409
+    assert answer.json() == {
+        "error": "Conflict",
+        "message": "同一批居民正在被其他人导入，请稍后重试",
+    }
+    assert resident_count(api)[0] == residents + 1  # hers; none of this import's
+    again = api.client.post("/api/imports/residents", files=upload(GOOD), headers=api.as_worker_a())
+    assert (again.json()["created"], again.json()["unchanged"]) == (1, 0)
+
+
 def test_another_communitys_resident_is_refused_without_naming_the_community(
-    api_with_imports: Api,
+    api: Api,
 ):
-    api = api_with_imports
     data = ledger(["𠮷祥英", JI_OF_A, "13900000000", "", "", "", "", ""])
     check = api.client.post(
         "/api/imports/residents/check", files=upload(data), headers=api.as_worker_b()
@@ -174,8 +187,7 @@ def test_another_communitys_resident_is_refused_without_naming_the_community(
     assert len(mine) == 1
 
 
-def test_a_mapping_can_name_unusual_columns(api_with_imports: Api):
-    api = api_with_imports
+def test_a_mapping_can_name_unusual_columns(api: Api):
     data = f"名,证件\r\n赵一,{NEW}\r\n".encode("gbk")
     missing = api.client.post(
         "/api/imports/residents/check", files=upload(data), headers=api.as_worker_a()
@@ -199,8 +211,7 @@ def test_a_mapping_can_name_unusual_columns(api_with_imports: Api):
     assert bad.status_code == 422 and "mapping" in bad.json()["field_errors"]
 
 
-def test_an_empty_or_foreign_file_is_refused_in_chinese(api_with_imports: Api):
-    api = api_with_imports
+def test_an_empty_or_foreign_file_is_refused_in_chinese(api: Api):
     empty = api.client.post(
         "/api/imports/residents/check", files=upload(b""), headers=api.as_worker_a()
     )
@@ -212,8 +223,7 @@ def test_an_empty_or_foreign_file_is_refused_in_chinese(api_with_imports: Api):
 
 
 @pytest.mark.parametrize("path", ["preview", "check", ""])
-def test_imports_need_a_worker_token(api_with_imports: Api, path: str):
-    api = api_with_imports
+def test_imports_need_a_worker_token(api: Api, path: str):
     url = f"/api/imports/residents/{path}".rstrip("/")
     assert api.client.post(url, files=upload(GOOD)).status_code == 401
     assert api.client.post(url, files=upload(GOOD), headers=api.as_operator()).status_code == 403
@@ -222,8 +232,7 @@ def test_imports_need_a_worker_token(api_with_imports: Api, path: str):
 # ---- the portal page ----------------------------------------------------------------------
 
 
-def test_portal_upload_check_then_import(api_with_imports: Api):
-    api = api_with_imports
+def test_portal_upload_check_then_import(api: Api):
     page = api.client.get("/imports/residents", headers=api.as_worker_a())
     assert page.status_code == 200 and 'type="file"' in page.text and "csrf_token" in page.text
     data = ledger(
@@ -251,8 +260,7 @@ def test_portal_upload_check_then_import(api_with_imports: Api):
     assert "已过期" in gone.text  # the upload is deleted once imported
 
 
-def test_portal_keeps_the_upload_encrypted_and_for_its_worker_only(api_with_imports: Api):
-    api = api_with_imports
+def test_portal_keeps_the_upload_encrypted_and_for_its_worker_only(api: Api):
     report = api.client.post(
         "/imports/residents/check", files=upload(GOOD), headers=api.as_worker_a()
     )
@@ -267,8 +275,7 @@ def test_portal_keeps_the_upload_encrypted_and_for_its_worker_only(api_with_impo
     assert not api.client.get(f"/api/residents?q={NEW}", headers=api.as_worker_b()).json()
 
 
-def test_portal_refuses_a_made_up_token(api_with_imports: Api):
-    api = api_with_imports
+def test_portal_refuses_a_made_up_token(api: Api):
     answer = api.client.post(
         "/imports/residents/check", data={"token": "../../hub.db"}, headers=api.as_worker_a()
     )

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine, event, func
 from sqlmodel import Session, col, select
 
+from hub.clock import beijing_today
 from hub.crypto import FieldCipher
-from hub.errors import InvalidInput
+from hub.errors import Conflict, InvalidInput
 from hub.idcard import check_character
 from hub.store import (
     TAGS,
@@ -214,9 +215,10 @@ def test_every_bad_row_is_reported_and_nothing_is_written(engine: Engine, cipher
         ["王五", valid_id_number("19500101", "1", 7), "", "", "", "", "", "外星人"],
         ["𠮷祥英", JI, "", "", "", "", "", ""],  # row 8: the same ID as row 2
         ["唐素琴", LI, "", "", "", "", "", ""],  # row 9: registered in the other community
+        ["长" * 51, valid_id_number("19500101", "1", 9), "", "", "", "", "", ""],
     )
     report = run_check(engine, cipher, table)
-    assert (report.total_rows, report.to_create, report.to_update, report.unchanged) == (8, 1, 0, 0)
+    assert (report.total_rows, report.to_create, report.to_update, report.unchanged) == (9, 1, 0, 0)
     assert {e.row: e.reasons for e in report.errors} == {
         3: ["公民身份号码校验位错误"],
         4: ["公民身份号码中的出生日期无效"],
@@ -225,6 +227,7 @@ def test_every_bad_row_is_reported_and_nothing_is_written(engine: Engine, cipher
         7: [f"未知标签：外星人（可用：{'、'.join(TAGS)}）"],
         8: ["公民身份号码与第2行重复"],
         9: ["该公民身份号码已在其他社区登记，请与街道核实"],
+        10: ["姓名不能超过50个字，与户主关系不能超过20个字"],
     }
     assert "瑞星" not in str(report.model_dump()) and OTHER_COMMUNITY not in str(
         report.model_dump()
@@ -234,13 +237,13 @@ def test_every_bad_row_is_reported_and_nothing_is_written(engine: Engine, cipher
     with pytest.raises(imports.ImportRejected) as caught:
         run_apply(engine, cipher, table)
     assert counts(engine) == before
-    assert [e.row for e in caught.value.rows] == [3, 4, 5, 6, 7, 8, 9]
+    assert [e.row for e in caught.value.rows] == [3, 4, 5, 6, 7, 8, 9, 10]
     assert caught.value.status_code == 422
     assert caught.value.field_errors["第8行"] == "公民身份号码与第2行重复"
 
 
 def test_a_future_birth_date_is_a_bad_row(engine: Engine, cipher: FieldCipher):
-    tomorrow = (date.today() + timedelta(days=1)).strftime("%Y%m%d")
+    tomorrow = (beijing_today() + timedelta(days=1)).strftime("%Y%m%d")
     table = ledger(["新生儿", valid_id_number(tomorrow, "1"), "", "", "", "", "", ""])
     assert run_check(engine, cipher, table).errors[0].reasons == [
         "公民身份号码中的出生日期晚于今天"
@@ -386,6 +389,37 @@ def test_two_householders_in_one_new_household_are_a_bad_row(engine: Engine, cip
     assert (error.row, error.reasons) == (3, ["同一户只能有一位户主（第2行已是户主）"])
 
 
+def test_another_import_storing_the_same_new_resident_meanwhile_is_a_conflict_not_a_crash(
+    engine: Engine, cipher: FieldCipher
+):
+    # Both imports planned WANG as new; the other stores her just before this one writes.
+    table = ledger(
+        ["𠮷祥英", JI, "", "5幢", "1单元", "101室", "户主", ""],
+        ["王建国", WANG, "", "5幢", "1单元", "101室", "配偶", ""],
+    )
+    residents, houses, households, _ = counts(engine)
+
+    def the_other_import_commits_first(*_: object) -> None:
+        with session_scope(engine, actor="worker-other") as other:
+            add_resident(other, cipher, name="王建国", id_number=WANG)
+
+    with pytest.raises(Conflict) as caught, session_scope(engine, actor="worker-yuqi") as session:
+        event.listen(session, "before_flush", the_other_import_commits_first, once=True)
+        imports.apply(
+            table,
+            imports.guess_mapping(table.headers),
+            session=session,
+            cipher=cipher,
+            community=COMMUNITY,
+            skip_bad_rows=False,
+        )
+    assert (caught.value.status_code, caught.value.retryable) == (409, True)
+    assert caught.value.user_message == "同一批居民正在被其他人导入，请稍后重试"
+    assert counts(engine)[:3] == (residents + 1, houses, households)  # hers only, none of ours
+    assert facts_by_id(engine, cipher, WANG)[0].household_id is None
+    assert run_apply(engine, cipher, table).created == 1  # trying again sees hers
+
+
 def ledger_of(n: int) -> bytes:
     """n residents, three to a room, with distinct valid ID numbers; built as text, fast."""
     lines = [",".join(HEADERS)]
@@ -408,7 +442,7 @@ def test_a_ledger_of_100k_rows_is_checked(engine: Engine, cipher: FieldCipher):
 def test_a_ledger_of_20k_rows_is_imported_with_progress_and_reimported_as_unchanged(
     engine: Engine, cipher: FieldCipher
 ):
-    # 100k rows take ~45 s to write on SQLite (one ORM object and one history row per record),
+    # 100k rows take ~40 s to write on SQLite (one ORM object and one history row per record),
     # so the write path is exercised at 20k; the 100k read and check run above.
     table = imports.read_table(ledger_of(20_000), "台账.csv")
     seen: list[tuple[int, int]] = []

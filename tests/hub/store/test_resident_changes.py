@@ -78,3 +78,35 @@ def test_changes_are_encrypted_and_kept_in_her_history_with_the_actor(engine, ci
     assert update.changes["relation_to_head"] == ["户主", "配偶"]
     assert update.changes["phone_enc"] == [None, "（已修改，内容加密）"]
     assert "13912345678" not in str(history)
+
+
+def test_two_registrations_of_one_person_racing_end_with_one_and_a_clear_error(
+    engine, cipher, monkeypatch
+):
+    """The look-up happens before the insert; a second registration slipping in between is
+    stopped by the unique blind index and reported like any duplicate, not as a server error."""
+    from hub.store import _residents
+
+    id_number = valid_id_number("19420315", "2", 11)
+    with session_scope(engine) as session:
+        add_community(session, COMMUNITY)
+    with session_scope(engine) as first:
+        create_resident(
+            session=first,
+            cipher=cipher,
+            community=COMMUNITY,
+            data=ResidentCreate(name="李秀兰", id_number=id_number),
+        )
+    real_select = _residents.select
+    # The second registration's look-up sees nothing, as if it ran before the first committed.
+    monkeypatch.setattr(
+        _residents, "select", lambda *a: real_select(*a).where(_residents.Resident.id < 0)
+    )
+    with session_scope(engine) as second, pytest.raises(InvalidInput) as duplicate:
+        create_resident(
+            session=second,
+            cipher=cipher,
+            community=COMMUNITY,
+            data=ResidentCreate(name="李秀兰", id_number=id_number),
+        )
+    assert duplicate.value.user_message == "该公民身份号码已登记"
