@@ -58,6 +58,13 @@ _TAGS = {
     ("320206104002", 3): ["低保"],
     ("320206104002", 8): ["独居", "重点关注"],
 }
+#: Houses found unsafe in the last 房屋安全排查, by (community, index of the person living there).
+_HOUSE_SAFETY = {
+    ("320206104001", 5): "C级危房",
+    ("320206104001", 9): "一般隐患",
+    ("320206104002", 4): "一般隐患",
+    ("320206104002", 12): "D级危房",
+}
 _EVENTS = [
     ("320206104001", 0, "visit", "入户走访，了解独居老人生活情况"),
     ("320206104001", 13, "service", "代办医保报销材料"),
@@ -166,6 +173,7 @@ def _seed_resident(
         unit="1单元",
         room=f"{room}室",
         address=f"无锡市惠山区{STREET}{community.name}{building}幢1单元{room}室",
+        safety_status=_HOUSE_SAFETY.get((community.code, i), "安全"),
     )
     return create_resident(
         session=session,

@@ -273,9 +273,22 @@ def timeline(*, session: Session, resident: Resident) -> list[TimelineEntry]:
 
 
 def add_house_and_household(
-    *, session: Session, community: str, building: str, unit: str, room: str, address: str
+    *,
+    session: Session,
+    community: str,
+    building: str,
+    unit: str,
+    room: str,
+    address: str,
+    safety_status: str = "安全",
 ) -> Household:
-    house = House(community_code=community, building=building, unit=unit, room=room)
+    house = House(
+        community_code=community,
+        building=building,
+        unit=unit,
+        room=room,
+        safety_status=safety_status,
+    )
     session.add(house)
     session.flush()
     household = Household(community_code=community, house_id=house.id, address=address)
