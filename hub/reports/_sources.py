@@ -29,10 +29,11 @@ from hub.store import (
     ResidentTag,
     Submission,
 )
+from hub.store._residents import NAME_CONTEXT
 from hub.words import STATUS_WORDS
 
 Value = str | int | float | date | list[str] | None
-_NAME = "resident.name"
+_NAME = NAME_CONTEXT
 _DELIVERY_WORDS = STATUS_WORDS
 _EVENT_STATUS = {"open": "办理中", "closed": "已办结"}
 

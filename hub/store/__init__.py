@@ -7,19 +7,22 @@ from hub.store._daily import (
     TAGS,
     ChangeView,
     EventCreate,
-    HouseholdMember,
-    HouseView,
     RevealedFacts,
     events_of_month,
     history_of,
-    house_of,
-    household_members,
     record_event,
     reveal,
     set_tags,
     tags_of,
 )
 from hub.store._db import make_engine, migrate, session_scope
+from hub.store._households import (
+    HouseholdMember,
+    HouseView,
+    add_house_and_household,
+    house_of,
+    household_members,
+)
 from hub.store._models import (
     Community,
     Delivery,
@@ -47,7 +50,6 @@ from hub.store._residents import (
     ResidentPublic,
     ResidentUpdate,
     TimelineEntry,
-    add_house_and_household,
     create_resident,
     get_scoped_resident,
     masked_phone,

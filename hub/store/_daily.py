@@ -13,15 +13,13 @@ from sqlmodel.sql.expression import SelectOfScalar
 from hub.clock import beijing_today
 from hub.crypto import FieldCipher
 from hub.errors import InvalidInput
-from hub.idcard import mask_name
-from hub.store._models import House, Household, Resident
+from hub.store._models import Resident
 from hub.store._models_daily import ChangeRecord, CommunityEvent, ResidentTag
-from hub.store._residents import EVENT_WORDS
+from hub.store._residents import EVENT_WORDS, decrypt_phone, resident_id_number
 
 #: The tags a community keeps on residents (重点人群). 高龄 is also derived from age for reports.
 TAGS = ("高龄", "独居", "空巢", "退役军人", "残疾人", "低保", "特困", "党员", "重点关注")
 EVENT_KINDS = EVENT_WORDS
-_NAME = "resident.name"
 
 
 class EventCreate(BaseModel):
@@ -37,21 +35,6 @@ class EventCreate(BaseModel):
         if value not in EVENT_KINDS:
             raise ValueError(f"事件类型应为：{'、'.join(EVENT_KINDS.values())}")
         return value
-
-
-class HouseholdMember(BaseModel):
-    resident_id: int
-    name_masked: str
-    relation_to_head: str
-
-
-class HouseView(BaseModel):
-    building: str
-    unit: str
-    room: str
-    use: str
-    ownership: str
-    safety_status: str
 
 
 class ChangeView(BaseModel):
@@ -113,30 +96,6 @@ def tags_of(*, session: Session, resident: Resident) -> list[str]:
     return sorted((t.tag for t in session.exec(_tags_of(resident))), key=order.__getitem__)
 
 
-def household_members(
-    *, session: Session, cipher: FieldCipher, resident: Resident
-) -> list[HouseholdMember]:
-    if resident.household_id is None:
-        return []
-    stmt = select(Resident).where(Resident.household_id == resident.household_id)
-    return [
-        HouseholdMember(
-            resident_id=m.id or 0,
-            name_masked=mask_name(cipher.decrypt(m.name_enc, context=_NAME)),
-            relation_to_head=m.relation_to_head,
-        )
-        for m in session.exec(stmt.order_by(col(Resident.id)))
-    ]
-
-
-def house_of(*, session: Session, resident: Resident) -> HouseView | None:
-    household = session.get(Household, resident.household_id) if resident.household_id else None
-    house = session.get(House, household.house_id) if household and household.house_id else None
-    if house is None:
-        return None
-    return HouseView.model_validate(house, from_attributes=True)
-
-
 def history_of(*, session: Session, resident: Resident) -> list[ChangeView]:
     """Every change about her: her record, her tags, events recorded for her; newest first."""
     stmt = (
@@ -196,8 +155,8 @@ def reveal(
         )
     )
     phone = (
-        cipher.decrypt(resident.phone_enc, context="resident.phone") if resident.phone_enc else None
+        decrypt_phone(cipher=cipher, phone_enc=resident.phone_enc) if resident.phone_enc else None
     )
     return RevealedFacts(
-        id_number=cipher.decrypt(resident.id_number_enc, context="resident.id_number"), phone=phone
+        id_number=resident_id_number(cipher=cipher, resident=resident), phone=phone
     )

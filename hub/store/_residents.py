@@ -18,12 +18,14 @@ from hub.idcard import (
     parse_id_number,
     validate_mobile,
 )
-from hub.store._models import Community, House, Household, Resident, ResidentEvent, utcnow
+from hub.store._models import Community, Household, Resident, ResidentEvent, utcnow
 from hub.store._models_daily import CommunityEvent
 
-_ID = "resident.id_number"
-_NAME = "resident.name"
-_PHONE = "resident.phone"
+#: Encryption contexts (AES-GCM associated data) of the resident's personal data: one place.
+ID_CONTEXT = "resident.id_number"
+NAME_CONTEXT = "resident.name"
+PHONE_CONTEXT = "resident.phone"
+_ID, _NAME, _PHONE = ID_CONTEXT, NAME_CONTEXT, PHONE_CONTEXT
 EVENT_WORDS = {"visit": "走访", "complaint": "投诉", "service": "服务", "activity": "活动"}
 
 
@@ -171,6 +173,14 @@ def name_index_of(*, cipher: FieldCipher, name: str) -> str:
     return cipher.blind_index(name, purpose=_NAME)
 
 
+def resident_name(*, cipher: FieldCipher, resident: Resident) -> str:
+    return cipher.decrypt(resident.name_enc, context=_NAME)
+
+
+def resident_id_number(*, cipher: FieldCipher, resident: Resident) -> str:
+    return cipher.decrypt(resident.id_number_enc, context=_ID)
+
+
 def decrypt_phone(*, cipher: FieldCipher, phone_enc: str) -> str:
     return cipher.decrypt(phone_enc, context=_PHONE)
 
@@ -270,31 +280,6 @@ def timeline(*, session: Session, resident: Resident) -> list[TimelineEntry]:
         for e in work
     ]
     return sorted(entries, key=lambda e: e.occurred_at, reverse=True)
-
-
-def add_house_and_household(
-    *,
-    session: Session,
-    community: str,
-    building: str,
-    unit: str,
-    room: str,
-    address: str,
-    safety_status: str = "安全",
-) -> Household:
-    house = House(
-        community_code=community,
-        building=building,
-        unit=unit,
-        room=room,
-        safety_status=safety_status,
-    )
-    session.add(house)
-    session.flush()
-    household = Household(community_code=community, house_id=house.id, address=address)
-    session.add(household)
-    session.flush()
-    return household
 
 
 def _matches(query: str, name: str, resident: Resident, cipher: FieldCipher) -> bool:

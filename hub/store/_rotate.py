@@ -19,6 +19,7 @@ from sqlmodel import SQLModel
 
 from hub.crypto import FieldCipher
 from hub.store._models import Evidence, PortalSession, Resident, Submission
+from hub.store._residents import ID_CONTEXT, NAME_CONTEXT, PHONE_CONTEXT
 
 
 @dataclass(frozen=True)
@@ -54,9 +55,9 @@ class EncryptedColumn:
 # that write them; tests/hub/store/test_rotate.py reads back through those modules, so a drift
 # fails there.
 ENCRYPTED_COLUMNS: tuple[EncryptedColumn, ...] = (
-    EncryptedColumn(Resident, "name_enc", "resident.name"),
-    EncryptedColumn(Resident, "id_number_enc", "resident.id_number"),
-    EncryptedColumn(Resident, "phone_enc", "resident.phone"),
+    EncryptedColumn(Resident, "name_enc", NAME_CONTEXT),
+    EncryptedColumn(Resident, "id_number_enc", ID_CONTEXT),
+    EncryptedColumn(Resident, "phone_enc", PHONE_CONTEXT),
     EncryptedColumn(Submission, "data_enc", "submission.data"),
     EncryptedColumn(Evidence, "blob_enc", "evidence.blob"),
     EncryptedColumn(PortalSession, "profile_enc", "session.profile"),
