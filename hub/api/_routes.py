@@ -20,6 +20,7 @@ from hub.store import (
     Household,
     HouseholdMember,
     HouseView,
+    OrganizationCreate,
     Resident,
     ResidentCreate,
     ResidentPublic,
@@ -27,6 +28,9 @@ from hub.store import (
     RevealedFacts,
     SubmissionView,
     TimelineEntry,
+    VehicleCreate,
+    add_organization,
+    add_vehicle,
     create_resident,
     events_of_month,
     get_scoped_resident,
@@ -35,6 +39,7 @@ from hub.store import (
     house_of,
     household_members,
     load_evidence,
+    organizations_of,
     overview,
     record_event,
     resident_public,
@@ -44,6 +49,7 @@ from hub.store import (
     tags_of,
     timeline,
     update_resident,
+    vehicles_of,
     view_submission,
 )
 from hub.submitting import CLIENT_KEY_PATTERN
@@ -233,6 +239,49 @@ def get_submission(submission_id: str, user: Worker, session: SessionDep) -> Sub
         session=session, submission_id=submission_id, community=community_of(user)
     )
     return view_submission(session=session, submission=submission)
+
+
+class OrganizationPublic(OrganizationCreate):
+    id: int
+
+
+class VehiclePublic(VehicleCreate):
+    id: int
+
+
+@router.get("/organizations")
+def get_organizations(user: Worker, session: SessionDep) -> list[OrganizationPublic]:
+    """Organizations in the caller's community (社会组织, 企业, 物业…)."""
+    rows = organizations_of(session=session, community=community_of(user))
+    return [OrganizationPublic.model_validate(r, from_attributes=True) for r in rows]
+
+
+@router.post("/organizations", status_code=201)
+def post_organization(
+    body: OrganizationCreate, user: Worker, session: SessionDep
+) -> OrganizationPublic:
+    """Register an organization of the caller's community."""
+    row = add_organization(session=session, data=body, community=community_of(user))
+    return OrganizationPublic.model_validate(row, from_attributes=True)
+
+
+@router.get("/vehicles")
+def get_vehicles(user: Worker, session: SessionDep) -> list[VehiclePublic]:
+    """Vehicles registered in the caller's community."""
+    rows = vehicles_of(session=session, community=community_of(user))
+    return [VehiclePublic.model_validate(r, from_attributes=True) for r in rows]
+
+
+@router.post("/vehicles", status_code=201)
+def post_vehicle(body: VehicleCreate, user: Worker, session: SessionDep) -> VehiclePublic:
+    """Register a vehicle; its owner, if given, must be a resident of the caller's community."""
+    community = community_of(user)
+    if body.owner_resident_id is not None:
+        get_scoped_resident(
+            session=session, resident_id=body.owner_resident_id, community=community
+        )
+    row = add_vehicle(session=session, data=body, community=community)
+    return VehiclePublic.model_validate(row, from_attributes=True)
 
 
 @router.get("/overview")

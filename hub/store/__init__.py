@@ -72,8 +72,24 @@ from hub.store._submissions import (
     submission_data,
     view_submission,
 )
+from hub.store._things import (
+    ORGANIZATION_KINDS,
+    OrganizationCreate,
+    VehicleCreate,
+    add_organization,
+    add_vehicle,
+    organizations_of,
+    vehicles_of,
+)
 
 __all__ = [
+    "ORGANIZATION_KINDS",
+    "OrganizationCreate",
+    "VehicleCreate",
+    "add_organization",
+    "add_vehicle",
+    "organizations_of",
+    "vehicles_of",
     "ResidentUpdate",
     "update_resident",
     "CommunityFigures",

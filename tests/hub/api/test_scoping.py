@@ -59,6 +59,7 @@ def _endpoints(o: Owned) -> list[tuple[str, str, dict | None]]:
         ("GET", f"/api/residents/{o.resident_id}", None),
         ("PUT", f"/api/residents/{o.resident_id}/tags", {"tags": ["独居"]}),
         ("GET", f"/api/residents/{o.resident_id}/history", None),
+        ("POST", "/api/vehicles", {"plate_no": "苏B12345", "owner_resident_id": o.resident_id}),
         ("PATCH", f"/api/residents/{o.resident_id}", {"relation_to_head": "户主"}),
         ("POST", f"/api/residents/{o.resident_id}/reveal", {"reason": "核对材料"}),
         ("GET", f"/api/submissions/{o.submission_id}", None),
