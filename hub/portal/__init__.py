@@ -1,6 +1,6 @@
 """The worker portal (HTML)."""
 
-from hub.portal._routes import router, templates
-from hub.words import STATUS_WORDS
+from hub.portal._render import page, templates
+from hub.portal._routes import router
 
-__all__ = ["STATUS_WORDS", "router", "templates"]
+__all__ = ["page", "router", "templates"]

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
 from hub.api._reports import run_for
 from hub.deps import PortalSessionDep, SessionDep, StateDep, Worker
-from hub.portal import STATUS_WORDS, templates
+from hub.portal._render import page as _page
 from hub.reports import ReportDefinition, beijing_today, shipped_definitions
 
 router = APIRouter(include_in_schema=False)
@@ -38,18 +38,3 @@ def report(
 ) -> HTMLResponse:
     result = run_for(report_id, user, state, session, definitions, month)
     return _page(request, "report.html", portal, report=result)
-
-
-def _page(request: Request, template: str, portal: Any, **context: Any) -> HTMLResponse:
-    # The context base.html needs, as hub.portal._routes gives it.
-    session, user = portal if portal else (None, None)
-    return templates.TemplateResponse(
-        request,
-        template,
-        {
-            "user": user,
-            "csrf_token": session.csrf_token if session else "",
-            "status_words": STATUS_WORDS,
-            **context,
-        },
-    )

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import secrets
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 from sqlmodel import Session
 
@@ -27,6 +25,7 @@ from hub.deps import (
 )
 from hub.errors import InvalidInput
 from hub.forms import FORMS, allowance_type_for
+from hub.portal._render import page as _page
 from hub.store import (
     EVENT_KINDS,
     EventCreate,
@@ -44,27 +43,8 @@ from hub.store import (
     timeline,
     view_submission,
 )
-from hub.words import STATUS_WORDS
 
-templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
 router = APIRouter(include_in_schema=False)
-
-
-def _page(
-    request: Request, template: str, portal: Any, status_code: int = 200, **context: Any
-) -> HTMLResponse:
-    session, user = portal if portal else (None, None)
-    return templates.TemplateResponse(
-        request,
-        template,
-        {
-            "user": user,
-            "csrf_token": session.csrf_token if session else "",
-            "status_words": STATUS_WORDS,
-            **context,
-        },
-        status_code=status_code,
-    )
 
 
 @router.get("/", response_model=None)
