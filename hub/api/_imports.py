@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from typing import Annotated
 
-from fastapi import APIRouter, Form, UploadFile
+from fastapi import APIRouter, Form, Response, UploadFile
+from pydantic import BaseModel
 
+from hub import _jobs as jobs
 from hub.deps import SessionDep, StateDep, Worker, community_of
 from hub.errors import InvalidInput
 from hub.store import imports
@@ -14,6 +16,11 @@ from hub.store import imports
 router = APIRouter(prefix="/api/imports", tags=["imports"])
 
 MappingForm = Annotated[str | None, Form(description="JSON: field -> column header")]
+
+
+class ImportStarted(BaseModel):
+    job_id: str
+    state: str
 
 
 @router.post("/residents/preview")
@@ -43,27 +50,43 @@ def check_residents(
     )
 
 
-@router.post("/residents")
+@router.post("/residents", status_code=202)
 def import_residents(
     file: UploadFile,
     user: Worker,
     state: StateDep,
     session: SessionDep,
+    response: Response,
     mapping: MappingForm = None,
     skip_bad_rows: Annotated[bool, Form()] = False,
-) -> imports.ImportResult:
-    """Import: all rows or none (422 listing each bad row), unless skip_bad_rows is set."""
+) -> ImportStarted:
+    """Start an import (202, poll the job); 422 listing each bad row unless skip_bad_rows."""
+    community = community_of(user)
     table = _read_upload(file)
-    result = imports.apply(
-        table,
-        _mapping_for(table, mapping),
+    fields = _mapping_for(table, mapping)
+    # The dry run first (~2 s per 100,000 rows): a wrong column mapping or, unless skipping,
+    # a bad row is refused here with every reason, and nothing is started.
+    report = imports.check(table, fields, session=session, cipher=state.cipher, community=community)
+    if report.errors and not skip_bad_rows:
+        raise imports.ImportRejected(report.errors)
+    job_id = jobs.start_import(
+        state=state,
         session=session,
-        cipher=state.cipher,
-        community=community_of(user),
+        user=user,
+        community=community,
+        table=table,
+        mapping=fields,
+        report=report,
         skip_bad_rows=skip_bad_rows,
     )
-    session.commit()  # answer only once the import is stored
-    return result
+    response.headers["Location"] = f"/api/imports/jobs/{job_id}"
+    return ImportStarted(job_id=job_id, state=imports.QUEUED)
+
+
+@router.get("/jobs/{job_id}")
+def import_job(job_id: str, user: Worker, session: SessionDep) -> imports.ImportJobView:
+    """An import's progress (rows written of rows to write), then its result or its error."""
+    return imports.get_job(session=session, job_id=job_id, community=community_of(user))
 
 
 def _read_upload(file: UploadFile) -> imports.Table:

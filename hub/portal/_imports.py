@@ -1,7 +1,8 @@
-"""The portal's ledger import: upload, read the dry-run report, then import.
+"""The portal's ledger import: upload, read the dry-run report, import, watch its progress.
 
 Between the steps the uploaded file waits on the server, encrypted for the worker who sent it
-(so a token alone opens nothing), and is deleted once imported or after an hour.
+(so a token alone opens nothing), and is deleted once its import has started or after an hour.
+The import runs as a job (hub._jobs); its page shows the rows written and then the outcome.
 """
 
 from __future__ import annotations
@@ -14,14 +15,15 @@ from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
+from hub import _jobs as jobs
 from hub._state import HubState
 from hub.deps import PortalSessionDep, SessionDep, StateDep, Worker, community_of
 from hub.errors import InvalidInput
-from hub.portal._routes import templates
+from hub.portal._render import page
 from hub.store import imports
 from identity import Principal
 
@@ -35,7 +37,7 @@ _SHOWN_ERRORS = 500  # a page listing 100,000 bad rows helps nobody; the count s
 @router.get("/imports/residents")
 def upload_page(request: Request, user: Worker, portal: PortalSessionDep) -> HTMLResponse:
     community_of(user)
-    return _render(request, portal, "import.html")
+    return page(request, "import.html", portal)
 
 
 @router.post("/imports/residents/check")
@@ -54,7 +56,7 @@ async def check_page(
             token = str(form.get("token", ""))
             table = _table(state, user, token)
     except InvalidInput as exc:
-        return _render(request, portal, "import.html", status_code=422, message=exc.user_message)
+        return page(request, "import.html", portal, status_code=422, message=exc.user_message)
     mapping = _mapping(form, table)
     try:
         report = await run_in_threadpool(
@@ -73,41 +75,53 @@ async def check_page(
 @router.post("/imports/residents")
 async def import_page(
     request: Request, user: Worker, state: StateDep, session: SessionDep, portal: PortalSessionDep
-) -> HTMLResponse:
+) -> Response:
     community = community_of(user)
     form = await request.form()
     token = str(form.get("token", ""))
     try:
         table = _table(state, user, token)
     except InvalidInput as exc:
-        return _render(request, portal, "import.html", status_code=422, message=exc.user_message)
+        return page(request, "import.html", portal, status_code=422, message=exc.user_message)
     mapping = _mapping(form, table)
+    skip_bad_rows = form.get("skip_bad_rows") == "1"
     try:
-        result = await run_in_threadpool(
-            imports.apply,
+        # Checked again: the store may have changed since the worker read the report.
+        report = await run_in_threadpool(
+            imports.check,
             table,
             mapping,
             session=session,
             cipher=state.cipher,
             community=community,
-            skip_bad_rows=form.get("skip_bad_rows") == "1",
         )
     except InvalidInput as exc:
-        session.rollback()
-        report = None
-        if isinstance(exc, imports.ImportRejected):
-            report = await run_in_threadpool(
-                imports.check,
-                table,
-                mapping,
-                session=session,
-                cipher=state.cipher,
-                community=community,
-            )
-        return _report(request, portal, table, mapping, token, report, exc.user_message, 422)
-    session.commit()
-    _folder(state).joinpath(token).unlink(missing_ok=True)
-    return _render(request, portal, "import_done.html", result=result)
+        return _report(request, portal, table, mapping, token, None, exc.user_message, 422)
+    if report.errors and not skip_bad_rows:
+        message = imports.ImportRejected(report.errors).user_message
+        return _report(request, portal, table, mapping, token, report, message, 422)
+    job_id = await run_in_threadpool(
+        jobs.start_import,
+        state=state,
+        session=session,
+        user=user,
+        community=community,
+        table=table,
+        mapping=mapping,
+        report=report,
+        skip_bad_rows=skip_bad_rows,
+    )
+    _folder(state).joinpath(token).unlink(missing_ok=True)  # the job holds the rows now
+    return RedirectResponse(f"/imports/jobs/{job_id}", status_code=303)
+
+
+@router.get("/imports/jobs/{job_id}")
+def job_page(
+    request: Request, job_id: str, user: Worker, session: SessionDep, portal: PortalSessionDep
+) -> HTMLResponse:
+    """Progress that updates itself (the page polls /api/imports/jobs/…), then the outcome."""
+    job = imports.get_job(session=session, job_id=job_id, community=community_of(user))
+    return page(request, "import_job.html", portal, job=job, shown_errors=_SHOWN_ERRORS)
 
 
 def _report(
@@ -124,10 +138,10 @@ def _report(
         sample: imports.Preview | None = imports.preview(table, mapping, limit=5)
     except InvalidInput:  # the same column chosen twice: the message above says so
         sample = None
-    return _render(
+    return page(
         request,
-        portal,
         "import_check.html",
+        portal,
         status_code=status_code,
         fields=imports.FIELDS,
         required=imports.REQUIRED,
@@ -147,20 +161,6 @@ def _mapping(form: FormData, table: imports.Table) -> dict[str, str]:
         return imports.guess_mapping(table.headers)
     chosen = {field: str(form.get(f"map_{field}", "")) for field in imports.FIELDS}
     return {field: header for field, header in chosen.items() if header}
-
-
-def _render(
-    request: Request, portal: Any, template: str, status_code: int = 200, **context: Any
-) -> HTMLResponse:
-    # The same context hub.portal._routes gives every page: the user and the CSRF token.
-    session, user = portal if portal else (None, None)
-    csrf_token = session.csrf_token if session else ""
-    return templates.TemplateResponse(
-        request,
-        template,
-        {"user": user, "csrf_token": csrf_token, **context},
-        status_code=status_code,
-    )
 
 
 def _folder(state: HubState) -> Path:

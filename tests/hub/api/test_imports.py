@@ -6,13 +6,27 @@ import csv
 import io
 import json
 import re
+import time
+from datetime import timedelta
 
 import pytest
+from httpx import Response
 from sqlalchemy import event, func
 from sqlmodel import Session, select
 
-from hub.demo import COMMUNITY_A, demo_id_number
-from hub.store import ChangeRecord, Resident, ResidentCreate, create_resident, session_scope
+from hub.auth import COOKIE, open_session
+from hub.demo import COMMUNITY_A, COMMUNITY_B, demo_id_number
+from hub.store import (
+    ChangeRecord,
+    House,
+    Household,
+    Resident,
+    ResidentCreate,
+    create_resident,
+    imports,
+    session_scope,
+)
+from identity import Principal
 from tests.factories import valid_id_number
 from tests.hub.api.conftest import Api
 
@@ -32,6 +46,29 @@ def ledger(*rows: list[str]) -> bytes:
 
 def upload(data: bytes, name: str = "台账.csv") -> dict:
     return {"file": (name, data, "text/csv")}
+
+
+def job_of(answer: Response) -> str:
+    """The id of the job a 202 started."""
+    assert answer.status_code == 202, answer.text
+    job_id = answer.json()["job_id"]
+    assert answer.headers["location"] == f"/api/imports/jobs/{job_id}"
+    return job_id
+
+
+def finished(api: Api, job_id: str) -> dict:
+    """The job polled until it ends, as worker-a (bounded: a stuck job fails the test)."""
+    for _ in range(1000):
+        job = api.client.get(f"/api/imports/jobs/{job_id}", headers=api.as_worker_a()).json()
+        if job["state"] in ("done", "failed"):
+            return job
+        time.sleep(0.02)
+    raise AssertionError(f"import job still {job['state']}")
+
+
+def household_count(api: Api) -> int:
+    with Session(api.state.engine) as session:
+        return session.exec(select(func.count()).select_from(Household)).one()
 
 
 def resident_count(api: Api) -> tuple[int, int]:
@@ -86,8 +123,10 @@ def test_import_creates_residents_recorded_as_the_worker(api: Api):
     answer = api.client.post(
         "/api/imports/residents", files=upload(GOOD), headers=api.as_worker_a()
     )
-    assert answer.status_code == 200
-    assert answer.json() == {
+    assert answer.json() == {"job_id": answer.json()["job_id"], "state": "queued"}
+    job = finished(api, job_of(answer))
+    assert (job["state"], job["done"], job["total"], job["error"]) == ("done", 2, 2, None)
+    assert job["result"] == {
         "created": 2,
         "updated": 0,
         "unchanged": 0,
@@ -103,7 +142,8 @@ def test_import_creates_residents_recorded_as_the_worker(api: Api):
     ).json()
     assert {h["actor"] for h in history} == {"worker-a"}
     again = api.client.post("/api/imports/residents", files=upload(GOOD), headers=api.as_worker_a())
-    assert (again.json()["created"], again.json()["unchanged"]) == (0, 2)
+    result = finished(api, job_of(again))["result"]
+    assert (result["created"], result["unchanged"]) == (0, 2)
 
 
 def test_import_with_a_bad_row_is_refused_whole_listing_the_row(api: Api):
@@ -118,6 +158,8 @@ def test_import_with_a_bad_row_is_refused_whole_listing_the_row(api: Api):
     assert "未导入任何数据" in body["message"]
     assert body["field_errors"] == {"第3行": "公民身份号码校验位错误"}
     assert resident_count(api) == before
+    with Session(api.state.engine) as session:  # refused before any job started
+        assert session.exec(select(func.count()).select_from(imports.ImportJob)).one() == 0
 
 
 def test_skip_bad_rows_imports_the_others(api: Api):
@@ -128,18 +170,20 @@ def test_skip_bad_rows_imports_the_others(api: Api):
         data={"skip_bad_rows": "true"},
         headers=api.as_worker_a(),
     )
-    assert answer.status_code == 200
-    assert answer.json()["created"] == 1
-    assert answer.json()["skipped"] == [{"row": 3, "reasons": ["公民身份号码校验位错误"]}]
+    job = finished(api, job_of(answer))
+    assert (job["state"], job["done"], job["total"], job["result"]["created"]) == ("done", 1, 1, 1)
+    assert job["result"]["skipped"] == [{"row": 3, "reasons": ["公民身份号码校验位错误"]}]
 
 
-def test_an_import_racing_another_for_the_same_new_resident_answers_409(api: Api):
+def test_an_import_losing_a_race_for_a_new_resident_fails_its_job_and_writes_nothing(api: Api):
     raced = False
 
     def the_other_import_commits_first(session: Session, *_: object) -> None:
-        # Runs as worker-a's import first writes (SQLite would make the other wait for it).
+        # Runs as worker-a's import is about to write its first house (SQLite would make the
+        # other wait for it afterwards): the other stores one of the same new people first.
         nonlocal raced
-        if raced or session.info.get("actor") != "worker-a":
+        writing = any(isinstance(o, House | Resident) for o in session.new)
+        if raced or not writing or session.info.get("actor") != "worker-a":
             return
         raced = True
         with session_scope(api.state.engine, actor="worker-other") as other:
@@ -149,21 +193,44 @@ def test_an_import_racing_another_for_the_same_new_resident_answers_409(api: Api
             )
 
     residents, _ = resident_count(api)
+    households = household_count(api)
     event.listen(Session, "before_flush", the_other_import_commits_first)
     try:
         answer = api.client.post(
             "/api/imports/residents", files=upload(GOOD), headers=api.as_worker_a()
         )
+        job = finished(api, job_of(answer))
     finally:
         event.remove(Session, "before_flush", the_other_import_commits_first)
-    assert raced and answer.status_code == 409
-    assert answer.json() == {
+    assert raced and (job["state"], job["result"]) == ("failed", None)
+    assert job["error"] == {
         "error": "Conflict",
         "message": "同一批居民正在被其他人导入，请稍后重试",
+        "field_errors": {},
     }
     assert resident_count(api)[0] == residents + 1  # hers; none of this import's
+    assert household_count(api) == households
     again = api.client.post("/api/imports/residents", files=upload(GOOD), headers=api.as_worker_a())
-    assert (again.json()["created"], again.json()["unchanged"]) == (1, 0)
+    result = finished(api, job_of(again))["result"]
+    assert (result["created"], result["unchanged"]) == (1, 0)
+
+
+def test_a_job_is_seen_by_its_community_only(api: Api):
+    answer = api.client.post(
+        "/api/imports/residents", files=upload(GOOD), headers=api.as_worker_a()
+    )
+    job = finished(api, job_of(answer))
+    url = answer.headers["location"]
+    other = api.client.get(url, headers=api.as_worker_b())
+    assert other.status_code == 404 and other.json()["error"] == "NotFound"
+    assert job["job_id"] not in other.text
+    assert api.client.get(url, headers=api.as_operator()).status_code == 403
+    assert api.client.get(url).status_code == 401
+    unknown = api.client.get("/api/imports/jobs/" + "0" * 32, headers=api.as_worker_a())
+    assert unknown.status_code == 404
+    # worker-b's own import of the same people is hers to see, and refused row by row
+    mine = api.client.post("/api/imports/residents", files=upload(GOOD), headers=api.as_worker_b())
+    assert mine.status_code == 422 and len(mine.json()["field_errors"]) == 2
 
 
 def test_another_communitys_resident_is_refused_without_naming_the_community(
@@ -251,13 +318,113 @@ def test_portal_upload_check_then_import(api: Api):
 
     refused = api.client.post("/imports/residents", data=form, headers=api.as_worker_a())
     assert refused.status_code == 422 and "未导入任何数据" in refused.text
-    done = api.client.post(
-        "/imports/residents", data=form | {"skip_bad_rows": "1"}, headers=api.as_worker_a()
+    started = api.client.post(
+        "/imports/residents",
+        data=form | {"skip_bad_rows": "1"},
+        headers=api.as_worker_a(),
+        follow_redirects=False,
     )
+    assert started.status_code == 303
+    page_url = started.headers["location"]
+    job_id = page_url.removeprefix("/imports/jobs/")
+    assert finished(api, job_id)["state"] == "done"
+    done = api.client.get(page_url, headers=api.as_worker_a())
     assert done.status_code == 200 and "导入完成" in done.text and "第 3 行" in done.text
+    assert (
+        re.search(r"<strong>1</strong> 行新增", done.text)
+        and "跳过 <strong>1</strong> 行" in done.text
+    )
+    assert "setTimeout" not in done.text  # a finished job's page stops polling
     assert api.client.get(f"/api/residents?q={NEW}", headers=api.as_worker_a()).json()
     gone = api.client.post("/imports/residents", data=form, headers=api.as_worker_a())
-    assert "已过期" in gone.text  # the upload is deleted once imported
+    assert "已过期" in gone.text  # the upload is deleted once its import has started
+
+
+def portal_cookie(api: Api, username: str, community: str) -> dict[str, str]:
+    """The cookie of a portal session signed in as a worker, as after the Keycloak login."""
+    worker = Principal(
+        subject=username,
+        username=username,
+        name=username,
+        roles={"worker"},
+        community_code=community,
+    )
+    with session_scope(api.state.engine) as session:
+        cookie = open_session(
+            session=session,
+            cipher=api.state.cipher,
+            principal=worker,
+            tokens={},
+            idle=timedelta(minutes=30),
+        )
+    return {COOKIE: cookie}
+
+
+def test_portal_progress_page_polls_the_job_with_the_session_cookie(api: Api):
+    # A job queued but not started, then run here: each page is rendered in a known state.
+    table = imports.read_table(GOOD, "台账.csv")
+    with session_scope(api.state.engine) as session:
+        job_id = imports.create_job(
+            session=session, community=COMMUNITY_A.code, created_by="worker-a", total=2
+        ).id
+    api.client.cookies.update(portal_cookie(api, "worker-a", COMMUNITY_A.code))
+    page = api.client.get(f"/imports/jobs/{job_id}")
+    assert page.status_code == 200 and "正在排队" in page.text
+    assert '<progress class="meter" id="meter" max="2" value="0">' in page.text
+    assert re.search(
+        r'已处理 <strong id="done">0</strong> / <span id="total">2</span> 行', page.text
+    )
+    assert f'data-job="{job_id}"' in page.text and "/api/imports/jobs/" in page.text
+    polled = api.client.get(f"/api/imports/jobs/{job_id}")  # what the page's script fetches
+    assert polled.status_code == 200
+    assert (polled.json()["state"], polled.json()["done"], polled.json()["total"]) == (
+        "queued",
+        0,
+        2,
+    )
+
+    state = imports.run_job(
+        engine=api.state.engine,
+        cipher=api.state.cipher,
+        job_id=job_id,
+        table=table,
+        mapping=imports.guess_mapping(table.headers),
+        community=COMMUNITY_A.code,
+        actor="worker-a",
+        skip_bad_rows=False,
+    )
+    assert state == "done"
+    assert api.client.get(f"/api/imports/jobs/{job_id}").json()["done"] == 2
+    done = api.client.get(f"/imports/jobs/{job_id}")
+    assert "导入完成" in done.text and re.search(r"<strong>2</strong> 行新增", done.text)
+
+    api.client.cookies.update(portal_cookie(api, "worker-b", COMMUNITY_B.code))
+    assert api.client.get(f"/api/imports/jobs/{job_id}").status_code == 404
+    assert api.client.get(f"/imports/jobs/{job_id}").status_code == 404
+
+
+def test_portal_shows_a_failed_job_with_its_message_and_rows(api: Api):
+    # The store changed between the check and the job (here: no check at all), so the job
+    # itself refuses the file: its page says why, row by row.
+    table = imports.read_table(ledger(["孙三", BAD, "", "", "", "", "", ""]), "台账.csv")
+    with session_scope(api.state.engine) as session:
+        job_id = imports.create_job(
+            session=session, community=COMMUNITY_A.code, created_by="worker-a", total=1
+        ).id
+    state = imports.run_job(
+        engine=api.state.engine,
+        cipher=api.state.cipher,
+        job_id=job_id,
+        table=table,
+        mapping=imports.guess_mapping(table.headers),
+        community=COMMUNITY_A.code,
+        actor="worker-a",
+        skip_bad_rows=False,
+    )
+    assert state == "failed"
+    page = api.client.get(f"/imports/jobs/{job_id}", headers=api.as_worker_a())
+    assert page.status_code == 200 and "导入失败" in page.text and "未导入任何数据" in page.text
+    assert "第2行：公民身份号码校验位错误" in page.text and "setTimeout" not in page.text
 
 
 def test_portal_keeps_the_upload_encrypted_and_for_its_worker_only(api: Api):
