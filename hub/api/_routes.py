@@ -17,7 +17,9 @@ from hub.store import (
     ChangeView,
     CommunityFigures,
     EventCreate,
+    HouseDetail,
     Household,
+    HouseholdDetail,
     HouseholdMember,
     HouseView,
     OrganizationCreate,
@@ -33,10 +35,14 @@ from hub.store import (
     add_vehicle,
     create_resident,
     events_of_month,
+    get_scoped_house,
+    get_scoped_household,
     get_scoped_resident,
     get_scoped_submission,
     history_of,
+    house_detail,
     house_of,
+    household_detail,
     household_members,
     load_evidence,
     organizations_of,
@@ -188,6 +194,10 @@ def post_event(body: EventCreate, user: Worker, session: SessionDep) -> EventPub
     community = community_of(user)
     if body.resident_id is not None:
         get_scoped_resident(session=session, resident_id=body.resident_id, community=community)
+    if body.household_id is not None:
+        get_scoped_household(session=session, household_id=body.household_id, community=community)
+    if body.house_id is not None:
+        get_scoped_house(session=session, house_id=body.house_id, community=community)
     row = record_event(session=session, data=body, community=community, recorded_by=user.username)
     return EventPublic.model_validate(row, from_attributes=True)
 
@@ -247,6 +257,24 @@ class OrganizationPublic(OrganizationCreate):
 
 class VehiclePublic(VehicleCreate):
     id: int
+
+
+@router.get("/households/{household_id}")
+def get_household(
+    household_id: int, user: Worker, state: StateDep, session: SessionDep
+) -> HouseholdDetail:
+    """A household (户): its members, its house and everything that happened for any of them."""
+    household = get_scoped_household(
+        session=session, household_id=household_id, community=community_of(user)
+    )
+    return household_detail(session=session, cipher=state.cipher, household=household)
+
+
+@router.get("/houses/{house_id}")
+def get_house(house_id: int, user: Worker, state: StateDep, session: SessionDep) -> HouseDetail:
+    """A house (房): its safety status, who lives there, and its timeline (e.g. 安全排查)."""
+    house = get_scoped_house(session=session, house_id=house_id, community=community_of(user))
+    return house_detail(session=session, cipher=state.cipher, house=house)
 
 
 @router.get("/organizations")

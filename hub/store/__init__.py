@@ -17,10 +17,16 @@ from hub.store._daily import (
 )
 from hub.store._db import make_engine, migrate, session_scope
 from hub.store._households import (
+    HouseDetail,
+    HouseholdDetail,
     HouseholdMember,
     HouseView,
     add_house_and_household,
+    get_scoped_house,
+    get_scoped_household,
+    house_detail,
     house_of,
+    household_detail,
     household_members,
 )
 from hub.store._models import (
@@ -49,14 +55,12 @@ from hub.store._residents import (
     ResidentFacts,
     ResidentPublic,
     ResidentUpdate,
-    TimelineEntry,
     create_resident,
     get_scoped_resident,
     masked_phone,
     resident_facts,
     resident_public,
     search_residents,
-    timeline,
     update_resident,
 )
 from hub.store._submissions import (
@@ -81,8 +85,15 @@ from hub.store._things import (
     organizations_of,
     vehicles_of,
 )
+from hub.store._timeline import TimelineEntry, timeline
 
 __all__ = [
+    "HouseDetail",
+    "HouseholdDetail",
+    "get_scoped_house",
+    "get_scoped_household",
+    "house_detail",
+    "household_detail",
     "ORGANIZATION_KINDS",
     "OrganizationCreate",
     "VehicleCreate",

@@ -15,7 +15,8 @@ from hub.crypto import FieldCipher
 from hub.errors import InvalidInput
 from hub.store._models import Resident
 from hub.store._models_daily import ChangeRecord, CommunityEvent, ResidentTag
-from hub.store._residents import EVENT_WORDS, decrypt_phone, resident_id_number
+from hub.store._residents import decrypt_phone, resident_id_number
+from hub.store._timeline import EVENT_WORDS
 
 #: The tags a community keeps on residents (重点人群). 高龄 is also derived from age for reports.
 TAGS = ("高龄", "独居", "空巢", "退役军人", "残疾人", "低保", "特困", "党员", "重点关注")
@@ -28,6 +29,8 @@ class EventCreate(BaseModel):
     detail: str = Field(default="", max_length=2000)
     occurred_on: date
     resident_id: int | None = None
+    household_id: int | None = None
+    house_id: int | None = None
 
     @field_validator("kind")
     @classmethod
@@ -57,6 +60,8 @@ def record_event(
         detail=data.detail,
         occurred_on=data.occurred_on,
         resident_id=data.resident_id,
+        household_id=data.household_id,
+        house_id=data.house_id,
         recorded_by=recorded_by,
     )
     session.add(row)

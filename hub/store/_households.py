@@ -6,9 +6,11 @@ from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
 from hub.crypto import FieldCipher
+from hub.errors import NotFound
 from hub.idcard import mask_name
 from hub.store._models import House, Household, Resident
 from hub.store._residents import resident_name
+from hub.store._timeline import TimelineEntry, timeline_of
 
 
 class HouseholdMember(BaseModel):
@@ -56,15 +58,7 @@ def household_members(
 ) -> list[HouseholdMember]:
     if resident.household_id is None:
         return []
-    stmt = select(Resident).where(Resident.household_id == resident.household_id)
-    return [
-        HouseholdMember(
-            resident_id=m.id or 0,
-            name_masked=mask_name(resident_name(cipher=cipher, resident=m)),
-            relation_to_head=m.relation_to_head,
-        )
-        for m in session.exec(stmt.order_by(col(Resident.id)))
-    ]
+    return _members(session, cipher, [resident.household_id])
 
 
 def house_of(*, session: Session, resident: Resident) -> HouseView | None:
@@ -73,3 +67,84 @@ def house_of(*, session: Session, resident: Resident) -> HouseView | None:
     if house is None:
         return None
     return HouseView.model_validate(house, from_attributes=True)
+
+
+class HouseholdDetail(BaseModel):
+    id: int
+    address: str
+    household_type: str
+    house: HouseView | None
+    members: list[HouseholdMember]
+    timeline: list[TimelineEntry]
+
+
+class HouseDetail(HouseView):
+    id: int
+    households: list[int]
+    residents: list[HouseholdMember]
+    timeline: list[TimelineEntry]
+
+
+def get_scoped_household(*, session: Session, household_id: int, community: str) -> Household:
+    household = session.get(Household, household_id)
+    if household is None or household.community_code != community:
+        raise NotFound(f"household {household_id} not in scope")
+    return household
+
+
+def get_scoped_house(*, session: Session, house_id: int, community: str) -> House:
+    house = session.get(House, house_id)
+    if house is None or house.community_code != community:
+        raise NotFound(f"house {house_id} not in scope")
+    return house
+
+
+def household_detail(
+    *, session: Session, cipher: FieldCipher, household: Household
+) -> HouseholdDetail:
+    members = _members(session, cipher, [household.id or 0])
+    house = session.get(House, household.house_id) if household.house_id else None
+    return HouseholdDetail(
+        id=household.id or 0,
+        address=household.address,
+        household_type=household.household_type,
+        house=HouseView.model_validate(house, from_attributes=True) if house else None,
+        members=members,
+        timeline=timeline_of(
+            session=session,
+            resident_ids=[m.resident_id for m in members],
+            household_ids=[household.id or 0],
+        ),
+    )
+
+
+def house_detail(*, session: Session, cipher: FieldCipher, house: House) -> HouseDetail:
+    households = list(session.exec(select(Household.id).where(Household.house_id == house.id)))
+    ids = [h for h in households if h is not None]
+    residents = _members(session, cipher, ids)
+    return HouseDetail(
+        **HouseView.model_validate(house, from_attributes=True).model_dump(),
+        id=house.id or 0,
+        households=ids,
+        residents=residents,
+        timeline=timeline_of(
+            session=session,
+            resident_ids=[m.resident_id for m in residents],
+            household_ids=ids,
+            house_ids=[house.id or 0],
+        ),
+    )
+
+
+def _members(
+    session: Session, cipher: FieldCipher, household_ids: list[int]
+) -> list[HouseholdMember]:
+    stmt = select(Resident).where(col(Resident.household_id).in_(household_ids))
+    return [
+        HouseholdMember(
+            resident_id=m.id or 0,
+            name_masked=mask_name(resident_name(cipher=cipher, resident=m)),
+            relation_to_head=m.relation_to_head,
+        )
+        for m in session.exec(stmt.order_by(col(Resident.id)))
+    ]

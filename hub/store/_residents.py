@@ -18,15 +18,13 @@ from hub.idcard import (
     parse_id_number,
     validate_mobile,
 )
-from hub.store._models import Community, Household, Resident, ResidentEvent, utcnow
-from hub.store._models_daily import CommunityEvent
+from hub.store._models import Community, Household, Resident, utcnow
 
 #: Encryption contexts (AES-GCM associated data) of the resident's personal data: one place.
 ID_CONTEXT = "resident.id_number"
 NAME_CONTEXT = "resident.name"
 PHONE_CONTEXT = "resident.phone"
 _ID, _NAME, _PHONE = ID_CONTEXT, NAME_CONTEXT, PHONE_CONTEXT
-EVENT_WORDS = {"visit": "走访", "complaint": "投诉", "service": "服务", "activity": "活动"}
 
 
 class ResidentCreate(BaseModel):
@@ -69,16 +67,6 @@ class ResidentFacts(BaseModel):
     address: str | None
     community_code: str
     community_name: str
-
-
-class TimelineEntry(BaseModel):
-    kind: str
-    summary: str
-    target: str | None
-    receipt_no: str | None
-    submission_id: str | None
-    evidence_id: str | None
-    occurred_at: str
 
 
 def create_resident(
@@ -248,38 +236,6 @@ def masked_phone(*, cipher: FieldCipher, resident: Resident) -> str | None:
     if not resident.phone_enc:
         return None
     return mask_phone(cipher.decrypt(resident.phone_enc, context=_PHONE))
-
-
-def timeline(*, session: Session, resident: Resident) -> list[TimelineEntry]:
-    """Everything that happened for her: results sent back by target systems (回流) and the
-    community's own work (visits, services…), newest first."""
-    results = session.exec(select(ResidentEvent).where(ResidentEvent.resident_id == resident.id))
-    entries = [
-        TimelineEntry(
-            kind=e.kind,
-            summary=e.summary,
-            target=e.target,
-            receipt_no=e.receipt_no,
-            submission_id=e.submission_id,
-            evidence_id=e.evidence_id,
-            occurred_at=e.occurred_at.isoformat(timespec="seconds"),
-        )
-        for e in results
-    ]
-    work = session.exec(select(CommunityEvent).where(CommunityEvent.resident_id == resident.id))
-    entries += [
-        TimelineEntry(
-            kind=e.kind,
-            summary=f"{EVENT_WORDS.get(e.kind, e.kind)}：{e.title}",
-            target=None,
-            receipt_no=None,
-            submission_id=None,
-            evidence_id=None,
-            occurred_at=e.occurred_on.isoformat(),
-        )
-        for e in work
-    ]
-    return sorted(entries, key=lambda e: e.occurred_at, reverse=True)
 
 
 def _matches(query: str, name: str, resident: Resident, cipher: FieldCipher) -> bool:
