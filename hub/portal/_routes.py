@@ -29,9 +29,13 @@ from hub.portal._render import page as _page
 from hub.store import (
     EVENT_KINDS,
     EventCreate,
+    get_scoped_house,
+    get_scoped_household,
     get_scoped_resident,
     get_scoped_submission,
+    house_detail,
     house_of,
+    household_detail,
     household_members,
     masked_phone,
     overview,
@@ -113,8 +117,41 @@ def resident(
         house=house_of(session=session, resident=row),
         household=household_members(session=session, cipher=state.cipher, resident=row),
         event_kinds=EVENT_KINDS,
+        household_id=row.household_id,
         today=beijing_today().isoformat(),
     )
+
+
+@router.get("/households/{household_id}")
+def household_page(
+    request: Request,
+    household_id: int,
+    user: Worker,
+    state: StateDep,
+    session: SessionDep,
+    portal: PortalSessionDep,
+) -> HTMLResponse:
+    household = get_scoped_household(
+        session=session, household_id=household_id, community=community_of(user)
+    )
+    detail = household_detail(session=session, cipher=state.cipher, household=household)
+    names = {m.resident_id: m.name_masked for m in detail.members}
+    return _page(request, "household.html", portal, household=detail, names=names)
+
+
+@router.get("/houses/{house_id}")
+def house_page(
+    request: Request,
+    house_id: int,
+    user: Worker,
+    state: StateDep,
+    session: SessionDep,
+    portal: PortalSessionDep,
+) -> HTMLResponse:
+    house = get_scoped_house(session=session, house_id=house_id, community=community_of(user))
+    detail = house_detail(session=session, cipher=state.cipher, house=house)
+    names = {m.resident_id: m.name_masked for m in detail.residents}
+    return _page(request, "house.html", portal, house=detail, names=names)
 
 
 @router.post("/residents/{resident_id}/events")

@@ -20,6 +20,7 @@ class HouseholdMember(BaseModel):
 
 
 class HouseView(BaseModel):
+    id: int
     building: str
     unit: str
     room: str
@@ -79,7 +80,6 @@ class HouseholdDetail(BaseModel):
 
 
 class HouseDetail(HouseView):
-    id: int
     households: list[int]
     residents: list[HouseholdMember]
     timeline: list[TimelineEntry]
@@ -124,7 +124,6 @@ def house_detail(*, session: Session, cipher: FieldCipher, house: House) -> Hous
     residents = _members(session, cipher, ids)
     return HouseDetail(
         **HouseView.model_validate(house, from_attributes=True).model_dump(),
-        id=house.id or 0,
         households=ids,
         residents=residents,
         timeline=timeline_of(

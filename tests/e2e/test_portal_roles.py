@@ -57,6 +57,13 @@ async def test_worker_records_a_visit_and_sees_it_on_the_timeline_with_her_tags(
         await page.get_by_label("事项").fill("重阳节入户慰问")
         await page.get_by_role("button", name="保存").click()
         await expect(page.locator(".timeline")).to_contain_text("走访：重阳节入户慰问")
+        # The same visit shows on her household's and her house's pages, naming her (masked).
+        await page.get_by_role("link", name="（本户）").click()
+        await expect(page.locator(".timeline li").first).to_contain_text("走访：重阳节入户慰问")
+        await expect(page.locator(".timeline li").first).to_contain_text("（王*国）")
+        await page.get_by_role("link", name="1幢1单元201室").click()
+        await expect(page.get_by_text("安全状况", exact=True)).to_be_visible()
+        await expect(page.locator(".timeline")).to_contain_text("走访：重阳节入户慰问")
     finally:
         await context.close()
 
