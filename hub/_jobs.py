@@ -24,7 +24,41 @@ log = logging.getLogger(__name__)
 _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hub-job")
 
 
-def start_import(
+def check_and_start(
+    *,
+    state: HubState,
+    session: Session,
+    user: Principal,
+    community: str,
+    table: imports.Table,
+    mapping: dict[str, str],
+    skip_bad_rows: bool,
+) -> tuple[imports.ImportCheck, str | None]:
+    """The dry run, then the import queued unless it has bad rows she did not choose to skip.
+
+    Returns the dry-run report and the job id (None when refused). The check runs even when the
+    worker has just seen a report (~2 s per 100,000 rows): the store may have changed since, and
+    a wrong column mapping is refused here with every reason before anything is started.
+    """
+    report = imports.check(
+        table, mapping, session=session, cipher=state.cipher, community=community
+    )
+    if report.errors and not skip_bad_rows:
+        return report, None
+    job_id = _start_import(
+        state=state,
+        session=session,
+        user=user,
+        community=community,
+        table=table,
+        mapping=mapping,
+        report=report,
+        skip_bad_rows=skip_bad_rows,
+    )
+    return report, job_id
+
+
+def _start_import(
     *,
     state: HubState,
     session: Session,

@@ -64,21 +64,17 @@ def import_residents(
     community = community_of(user)
     table = _read_upload(file)
     fields = _mapping_for(table, mapping)
-    # The dry run first (~2 s per 100,000 rows): a wrong column mapping or, unless skipping,
-    # a bad row is refused here with every reason, and nothing is started.
-    report = imports.check(table, fields, session=session, cipher=state.cipher, community=community)
-    if report.errors and not skip_bad_rows:
-        raise imports.ImportRejected(report.errors)
-    job_id = jobs.start_import(
+    report, job_id = jobs.check_and_start(
         state=state,
         session=session,
         user=user,
         community=community,
         table=table,
         mapping=fields,
-        report=report,
         skip_bad_rows=skip_bad_rows,
     )
+    if job_id is None:
+        raise imports.ImportRejected(report.errors)
     response.headers["Location"] = f"/api/imports/jobs/{job_id}"
     return ImportStarted(job_id=job_id, state=imports.QUEUED)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import secrets
 import time
+from functools import partial
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -86,31 +87,23 @@ async def import_page(
     mapping = _mapping(form, table)
     skip_bad_rows = form.get("skip_bad_rows") == "1"
     try:
-        # Checked again: the store may have changed since the worker read the report.
-        report = await run_in_threadpool(
-            imports.check,
-            table,
-            mapping,
-            session=session,
-            cipher=state.cipher,
-            community=community,
+        report, job_id = await run_in_threadpool(
+            partial(
+                jobs.check_and_start,
+                state=state,
+                session=session,
+                user=user,
+                community=community,
+                table=table,
+                mapping=mapping,
+                skip_bad_rows=skip_bad_rows,
+            )
         )
     except InvalidInput as exc:
         return _report(request, portal, table, mapping, token, None, exc.user_message, 422)
-    if report.errors and not skip_bad_rows:
+    if job_id is None:
         message = imports.ImportRejected(report.errors).user_message
         return _report(request, portal, table, mapping, token, report, message, 422)
-    job_id = await run_in_threadpool(
-        jobs.start_import,
-        state=state,
-        session=session,
-        user=user,
-        community=community,
-        table=table,
-        mapping=mapping,
-        report=report,
-        skip_bad_rows=skip_bad_rows,
-    )
     _folder(state).joinpath(token).unlink(missing_ok=True)  # the job holds the rows now
     return RedirectResponse(f"/imports/jobs/{job_id}", status_code=303)
 
