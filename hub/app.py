@@ -6,7 +6,6 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -23,11 +22,12 @@ from hub.api._reports import router as reports_api_router
 from hub.auth import OidcClient
 from hub.auth._routes import router as auth_router
 from hub.crypto import FieldCipher
-from hub.errors import HubError, InvalidInput, Unauthenticated
+from hub.errors import HubError, InvalidInput, Unauthenticated, chinese_field_errors
 from hub.portal import router as portal_router
 from hub.portal import templates
 from hub.portal._imports import router as imports_portal_router
 from hub.portal._reports import router as reports_portal_router
+from hub.portal._things import router as things_portal_router
 from hub.settings import Settings, get_settings
 from hub.store import make_engine
 from identity import TokenValidator
@@ -71,6 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(portal_router)
     app.include_router(reports_portal_router)
     app.include_router(imports_portal_router)
+    app.include_router(things_portal_router)
     app.add_exception_handler(HubError, _handle_hub_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _handle_invalid_request)  # type: ignore[arg-type]
 
@@ -83,29 +84,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 async def _handle_invalid_request(request: Request, exc: RequestValidationError) -> Response:
     """Malformed API bodies get the same shape as every other error, with Chinese messages."""
-    errors: dict[str, str] = {}
-    for error in exc.errors():
-        field = ".".join(str(part) for part in error["loc"][1:]) or "body"
-        errors.setdefault(field, _chinese(error))
+    # loc starts with where the value came from (body, query…); the rest names the field.
+    errors = chinese_field_errors(exc.errors(), skip=1)
     return await _handle_hub_error(request, InvalidInput("request validation", field_errors=errors))
-
-
-def _chinese(error: Any) -> str:
-    kind = str(error["type"])
-    if kind.startswith("date"):
-        return "日期格式应为 年-月-日"
-    if kind == "value_error":  # raised by our own validators, already in Chinese
-        return str(error.get("ctx", {}).get("error", "格式有误"))
-    return _GENERIC.get(kind, "格式有误")
-
-
-_GENERIC = {
-    "missing": "此项为必填项",
-    "string_too_short": "内容太短",
-    "string_too_long": "内容太长",
-    "int_parsing": "应为整数",
-    "json_invalid": "请求体不是有效的 JSON",
-}
 
 
 async def _handle_hub_error(request: Request, exc: HubError) -> Response:

@@ -15,10 +15,14 @@ from hub.idcard import age_on, check_character
 from hub.store import (
     Community,
     EventCreate,
+    OrganizationCreate,
     Region,
     Resident,
     ResidentCreate,
+    VehicleCreate,
     add_house_and_household,
+    add_organization,
+    add_vehicle,
     create_resident,
     record_event,
     set_tags,
@@ -121,6 +125,27 @@ _PEOPLE_B = [
 ]
 
 
+#: Organizations of each community: (community, name, kind, 统一社会信用代码, address).
+_ORGANIZATIONS = [
+    ("320206104001", "玉祁社区老年协会", "社会组织", None, "玉祁社区党群服务中心二楼"),
+    (
+        "320206104001",
+        "无锡玉祁花园物业管理有限公司",
+        "物业",
+        "91320206MA1XK3QY2B",
+        "玉祁花园1幢底商",
+    ),
+    ("320206104001", "玉祁便民理发店", "个体工商户", None, "玉祁社区3幢101室底商"),
+    ("320206104002", "瑞星社区卫生服务站", "医疗机构", None, "瑞星社区4幢东侧"),
+]
+#: Vehicles: (community, index of the owner among its residents, plate, kind).
+_VEHICLES = [
+    ("320206104001", 9, "苏B3K2M7", "小型汽车"),
+    ("320206104001", 15, "苏BD81526", "新能源小型汽车"),
+    ("320206104002", 6, "苏B7G5N1", "小型汽车"),
+]
+
+
 def demo_id_number(birth: str, sex: str, seq: int) -> str:
     """A valid 18-character ID for region 320206: odd sequence for men, even for women."""
     order = seq * 2 + (1 if sex == "1" else 0)
@@ -152,6 +177,18 @@ def seed_demo(*, session: Session, cipher: FieldCipher) -> bool:
                         kind=kind, title=title, occurred_on=today, resident_id=resident.id
                     )
                     record_event(session=session, data=data, community=code, recorded_by="demo")
+            for code, index, plate, kind in _VEHICLES:
+                if (code, index) == (community.code, i):
+                    vehicle = VehicleCreate(
+                        plate_no=plate, kind=kind, owner_resident_id=resident.id
+                    )
+                    add_vehicle(session=session, data=vehicle, community=code)
+        for code, org_name, kind, credit_code, address in _ORGANIZATIONS:
+            if code == community.code:
+                org = OrganizationCreate(
+                    name=org_name, kind=kind, credit_code=credit_code, address=address
+                )
+                add_organization(session=session, data=org, community=code)
     return True
 
 

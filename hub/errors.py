@@ -6,6 +6,9 @@ activity wrapper (workflows.activities), which turns them into Temporal Applicat
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 
 class HubError(Exception):
     status_code = 500
@@ -91,3 +94,33 @@ class CredentialsRejected(HubError):
 
     status_code = 502
     user_message = "目标系统登录失败，请检查绑定的账号和密码"
+
+
+def chinese_field_errors(errors: Sequence[Any], *, skip: int = 0) -> dict[str, str]:
+    """Pydantic's validation errors as field -> Chinese message, the first message per field.
+
+    skip drops leading parts of each error's location (FastAPI puts "body" or "query" first).
+    """
+    found: dict[str, str] = {}
+    for error in errors:
+        field = ".".join(str(part) for part in error["loc"][skip:]) or "body"
+        found.setdefault(field, _chinese(error))
+    return found
+
+
+def _chinese(error: Any) -> str:
+    kind = str(error["type"])
+    if kind.startswith("date"):
+        return "日期格式应为 年-月-日"
+    if kind == "value_error":  # raised by our own validators, already in Chinese
+        return str(error.get("ctx", {}).get("error", "格式有误"))
+    return _GENERIC.get(kind, "格式有误")
+
+
+_GENERIC = {
+    "missing": "此项为必填项",
+    "string_too_short": "内容太短",
+    "string_too_long": "内容太长",
+    "int_parsing": "应为整数",
+    "json_invalid": "请求体不是有效的 JSON",
+}

@@ -101,6 +101,14 @@ class SimulatorSettings(BaseModel):
         return f"http://{self.host}:{self.api_port}"
 
 
+class DecisionSettings(BaseModel):
+    """Overrides of every connector's decision polling (HUB_DECISIONS__FIRST_CHECK_S=20): short
+    for demos and tests, unset in production so each connector's manifest decides."""
+
+    first_check_s: float | None = None
+    maximum_interval_s: float | None = None
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="HUB_", env_nested_delimiter="__", extra="ignore")
 
@@ -113,6 +121,7 @@ class Settings(BaseSettings):
     browser: BrowserSettings = BrowserSettings()
     crypto: CryptoSettings = CryptoSettings()
     simulators: SimulatorSettings = SimulatorSettings()
+    decisions: DecisionSettings = DecisionSettings()
 
     @property
     def database_url(self) -> str:

@@ -10,6 +10,7 @@ from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
+from connectors.sdk import DecisionPollDecl
 from hub._state import HubState
 from hub.errors import InvalidInput, TargetUnavailable
 from hub.forms import FORMS, FormSpec, check_eligibility, parse_answers
@@ -19,7 +20,7 @@ from hub.store import (
     get_scoped_resident,
     resident_facts,
 )
-from workflows.models import RetryDecl, SubmissionInput, TargetPlan
+from workflows.models import DecisionPlan, RetryDecl, SubmissionInput, TargetPlan
 from workflows.queues import ORCHESTRATION
 from workflows.submission import SubmissionWorkflow
 
@@ -101,9 +102,21 @@ def _workflow_input(state: HubState, form: FormSpec, submission: Submission) -> 
                 start_to_close_timeout_s=manifest.start_to_close_timeout_s,
                 heartbeat_timeout_s=manifest.heartbeat_timeout_s,
                 retry=RetryDecl(**manifest.retry.model_dump()),
+                decisions=_decision_plan(state, manifest.decisions),
             )
         )
     return SubmissionInput(submission_id=submission.id, form_title=form.title, targets=plans)
+
+
+def _decision_plan(state: HubState, declared: DecisionPollDecl | None) -> DecisionPlan | None:
+    if declared is None:
+        return None
+    overrides = state.settings.decisions
+    return DecisionPlan(
+        first_check_s=overrides.first_check_s or declared.first_check_s,
+        maximum_interval_s=overrides.maximum_interval_s or declared.maximum_interval_s,
+        give_up_after_s=declared.give_up_after_days * 86400,
+    )
 
 
 async def connect_temporal(address: str, namespace: str) -> Client:

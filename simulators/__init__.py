@@ -3,7 +3,9 @@
 - ``create_civil_affairs_app``: 江苏省民政厅 高龄津贴管理系统, a web system with no API (robots).
 - ``create_elderly_api_app``: 无锡市养老服务信息平台 开放接口, a JSON API (API connector).
 
-Both store what they receive in SQLite and expose it at ``/_sim/records`` for tests.
+Both store what they receive in SQLite and expose it at ``/_sim/records`` for tests; both let a
+test (or a person on ``/records``) approve or refuse an application at
+``/_sim/applications/{receipt_no}/decision``.
 ``python -m simulators`` serves both.
 """
 

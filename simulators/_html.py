@@ -7,10 +7,17 @@ from typing import Any
 import jinja2
 from fastapi.responses import HTMLResponse
 
+# Templates both simulators use (the 审核 cells of a /records row, the refused-decision page).
+_SHARED_PACKAGE = "simulators"
+
 
 def template_env(package: str) -> jinja2.Environment:
+    """The package's own templates/, then the shared simulators/templates/."""
+    loaders = [jinja2.PackageLoader(package, "templates")]
+    if package != _SHARED_PACKAGE:
+        loaders.append(jinja2.PackageLoader(_SHARED_PACKAGE, "templates"))
     return jinja2.Environment(
-        loader=jinja2.PackageLoader(package, "templates"),
+        loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
         # A misspelt variable must break the page, not silently render an empty cell.
         undefined=jinja2.StrictUndefined,

@@ -8,7 +8,7 @@ receipt number and inserting the next one cannot interleave, even across process
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import closing, contextmanager
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -47,6 +47,19 @@ def ensure_schema(db_path: Path, ddl: str) -> None:
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with connect(db_path) as conn:
         conn.executescript(ddl)
+
+
+def add_missing_columns(db_path: Path, *, table: str, columns: Mapping[str, str]) -> None:
+    """Upgrade a file made by an older version: add each column (name: SQL type) it lacks.
+
+    Under the write lock, so two processes starting on one file cannot both add a column.
+    """
+    with write_transaction(db_path) as conn:
+        # `table` and `columns` are constants of the calling module, never user input.
+        present = {row["name"] for row in conn.execute(f"PRAGMA table_info({table})")}
+        for name, sql_type in columns.items():
+            if name not in present:
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {sql_type}")
 
 
 def next_receipt_no(conn: sqlite3.Connection, *, table: str, prefix: str, day: date) -> str:

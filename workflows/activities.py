@@ -10,27 +10,48 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from datetime import date
+from decimal import Decimal
+from typing import TypeVar
 
 from playwright.async_api import Error as PlaywrightError
 from sqlalchemy import Engine
 from temporalio import activity
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ApplicationError, ApplicationErrorCategory
 
-from connectors.sdk import Application, BrowserPool, Connector, DeliveryContext
+from connectors.sdk import (
+    Application,
+    BrowserPool,
+    Connector,
+    DeliveryContext,
+    Receipt,
+    TracksDecisions,
+)
 from hub.crypto import FieldCipher
-from hub.errors import HubError, RobotBroken, TargetUnavailable
+from hub.errors import ConfigurationError, HubError, RobotBroken, TargetUnavailable
 from hub.store import (
+    DeliveryDecision,
     DeliveryResult,
     Submission,
     mark_delivery_running,
+    record_delivery_decision,
     record_delivery_result,
     save_evidence,
     session_scope,
     submission_data,
 )
-from workflows.models import DeliverInput, DeliverOutput, MarkRunningInput, RecordInput
+from workflows.models import (
+    CheckDecisionInput,
+    DecisionOutput,
+    DeliverInput,
+    DeliverOutput,
+    MarkRunningInput,
+    RecordDecisionInput,
+    RecordInput,
+)
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 _OUTCOME_WORDS = {"succeeded": "已受理", "rejected": "被退回", "failed": "提交失败"}
 
@@ -83,21 +104,82 @@ class HubActivities:
                 ),
             )
 
+    @activity.defn(name="record_decision")
+    def record_decision(self, data: RecordDecisionInput) -> None:
+        connector = self._connectors[data.connector_id]
+        decision = data.decision
+        with session_scope(self._engine) as session:
+            record_delivery_decision(
+                session=session,
+                submission_id=data.submission_id,
+                target=data.connector_id,
+                title=f"{data.form_title} → {connector.manifest.name}",
+                decision=DeliveryDecision(
+                    result=decision.result,
+                    amount=Decimal(decision.amount) if decision.amount else None,
+                    amount_per=decision.amount_per if decision.amount else None,
+                    starts_on=_day(decision.starts_on),
+                    decided_on=_day(decision.decided_on),
+                    reason=decision.reason,
+                ),
+            )
+
     @activity.defn(name="deliver")
     async def deliver(self, data: DeliverInput) -> DeliverOutput:
         connector = self._connectors[data.connector_id]
         application = await asyncio.to_thread(self._load_application, data.submission_id)
+        ctx = self._context(data.submission_id, data.connector_id, connector)
+        receipt: Receipt = await self._guarded(ctx, connector.deliver(ctx, application))
+        return DeliverOutput(
+            status="succeeded",
+            receipt_no=receipt.receipt_no,
+            existing=receipt.existing,
+            evidence_id=ctx.evidence_ids[-1] if ctx.evidence_ids else None,
+        )
+
+    @activity.defn(name="check_decision")
+    async def check_decision(self, data: CheckDecisionInput) -> DecisionOutput:
+        """The target's review decision; fails (benign, retried with backoff) while pending."""
+        connector = self._connectors[data.connector_id]
+        if not isinstance(connector, TracksDecisions):
+            raise to_application_error(ConfigurationError(f"{data.connector_id}: no decisions"))
+        application = await asyncio.to_thread(self._load_application, data.submission_id)
+        ctx = self._context(data.submission_id, data.connector_id, connector)
+        decision = await self._guarded(
+            ctx, connector.check_decision(ctx, application, data.receipt_no)
+        )
+        if decision is None:
+            raise ApplicationError(
+                "目标系统尚未审核",
+                type="DecisionPending",
+                category=ApplicationErrorCategory.BENIGN,  # expected: logged at debug only
+            )
+        return DecisionOutput(
+            result=decision.result,
+            decided_on=decision.decided_on.isoformat(),
+            amount=None if decision.amount is None else str(decision.amount),
+            amount_per=decision.amount_per,
+            starts_on=None if decision.starts_on is None else decision.starts_on.isoformat(),
+            reason=decision.reason,
+        )
+
+    def _context(
+        self, submission_id: str, connector_id: str, connector: Connector
+    ) -> DeliveryContext:
         details = activity.info().heartbeat_details
-        ctx = DeliveryContext(
-            idempotency_key=f"{data.submission_id}:{data.connector_id}",
-            config=self._configs.get(data.connector_id, {}),
+        return DeliveryContext(
+            idempotency_key=f"{submission_id}:{connector_id}",
+            config=self._configs.get(connector_id, {}),
             heartbeat=activity.heartbeat,
-            save_evidence=self._evidence_saver(data),
+            save_evidence=self._evidence_saver(submission_id, connector_id),
             browsers=self._browsers if connector.manifest.kind == "robot" else None,
             previous=details[0] if details and isinstance(details[0], dict) else {},
         )
+
+    async def _guarded(self, ctx: DeliveryContext, call: Awaitable[T]) -> T:
+        """Await a connector call, translating its failures for the workflow's retry policy."""
         try:
-            receipt = await connector.deliver(ctx, application)
+            return await call
         except HubError as exc:
             log.warning("delivery %s failed: %s", ctx.idempotency_key, exc.detail)
             raise to_application_error(exc) from None
@@ -106,12 +188,6 @@ class HubActivities:
             first_line = exc.message.splitlines()[0][:160] if exc.message else ""
             log.warning("delivery %s: browser error: %s", ctx.idempotency_key, first_line)
             raise to_application_error(_classify_browser_error(exc)) from None
-        return DeliverOutput(
-            status="succeeded",
-            receipt_no=receipt.receipt_no,
-            existing=receipt.existing,
-            evidence_id=ctx.evidence_ids[-1] if ctx.evidence_ids else None,
-        )
 
     def _load_application(self, submission_id: str) -> Application:
         with session_scope(self._engine) as session:
@@ -122,15 +198,17 @@ class HubActivities:
                 submission_data(cipher=self._cipher, submission=submission)
             )
 
-    def _evidence_saver(self, data: DeliverInput) -> Callable[[bytes, str], Awaitable[str]]:
+    def _evidence_saver(
+        self, submission_id: str, connector_id: str
+    ) -> Callable[[bytes, str], Awaitable[str]]:
         async def save(content: bytes, content_type: str) -> str:
             def write() -> str:
                 with session_scope(self._engine) as session:
                     return save_evidence(
                         session=session,
                         cipher=self._cipher,
-                        submission_id=data.submission_id,
-                        target=data.connector_id,
+                        submission_id=submission_id,
+                        target=connector_id,
                         content=content,
                         content_type=content_type,
                     )
@@ -138,6 +216,10 @@ class HubActivities:
             return await asyncio.to_thread(write)
 
         return save
+
+
+def _day(iso: str | None) -> date | None:
+    return None if iso is None else date.fromisoformat(iso)
 
 
 def _classify_browser_error(exc: PlaywrightError) -> HubError:

@@ -13,11 +13,20 @@ class RetryDecl(BaseModel):
     maximum_attempts: int
 
 
+class DecisionPlan(BaseModel):
+    """How to wait for a target's review decision after it accepted the application."""
+
+    first_check_s: float
+    maximum_interval_s: float
+    give_up_after_s: float
+
+
 class TargetPlan(BaseModel):
     connector_id: str
     start_to_close_timeout_s: float
     heartbeat_timeout_s: float
     retry: RetryDecl
+    decisions: DecisionPlan | None = None  # None: the target never reports a decision
 
 
 class SubmissionInput(BaseModel):
@@ -44,6 +53,30 @@ class RecordInput(BaseModel):
     connector_id: str
     form_title: str
     outcome: DeliverOutput
+
+
+class CheckDecisionInput(BaseModel):
+    submission_id: str
+    connector_id: str
+    receipt_no: str
+
+
+class DecisionOutput(BaseModel):
+    """approved | rejected as the target decided; unknown when it never said within the wait."""
+
+    result: str
+    decided_on: str | None = None  # ISO date
+    amount: str | None = None  # decimal yuan, as text so no float rounding creeps in
+    amount_per: str = "月"
+    starts_on: str | None = None  # ISO date
+    reason: str | None = None
+
+
+class RecordDecisionInput(BaseModel):
+    submission_id: str
+    connector_id: str
+    form_title: str
+    decision: DecisionOutput
 
 
 class MarkRunningInput(BaseModel):

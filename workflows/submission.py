@@ -15,9 +15,13 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from workflows.models import (
+        CheckDecisionInput,
+        DecisionOutput,
+        DecisionPlan,
         DeliverInput,
         DeliverOutput,
         MarkRunningInput,
+        RecordDecisionInput,
         RecordInput,
         SubmissionInput,
         SubmissionOutput,
@@ -27,6 +31,8 @@ with workflow.unsafe.imports_passed_through():
 
 #: Errors a retry cannot fix; they go straight back to the worker or to IT.
 NON_RETRYABLE = ["BusinessRejection", "RobotBroken", "CredentialsRejected", "ConfigurationError"]
+#: Version marker: workflows started before decisions were awaited must replay without them.
+AWAIT_DECISIONS = "await-decisions"
 _STORE_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30)
 )
@@ -74,7 +80,58 @@ class SubmissionWorkflow:
             start_to_close_timeout=timedelta(seconds=30),
             retry_policy=_STORE_RETRY,
         )
+        if (
+            outcome.status == "succeeded"
+            and outcome.receipt_no
+            and target.decisions is not None
+            and workflow.patched(AWAIT_DECISIONS)
+        ):
+            await self._await_decision(data, target, target.decisions, outcome.receipt_no)
         return outcome
+
+    async def _await_decision(
+        self, data: SubmissionInput, target: TargetPlan, plan: DecisionPlan, receipt_no: str
+    ) -> None:
+        """Ask the target for its review decision until it has one (回流), then write it back.
+
+        One activity with a retry policy does the polling: a pending decision fails the attempt,
+        and the server waits the backed-off interval, so months of waiting add no history events.
+        """
+        await workflow.sleep(timedelta(seconds=plan.first_check_s))
+        try:
+            decision = await workflow.execute_activity(
+                "check_decision",
+                CheckDecisionInput(
+                    submission_id=data.submission_id,
+                    connector_id=target.connector_id,
+                    receipt_no=receipt_no,
+                ),
+                task_queue=connector_queue(target.connector_id),
+                start_to_close_timeout=timedelta(seconds=target.start_to_close_timeout_s),
+                schedule_to_close_timeout=timedelta(seconds=plan.give_up_after_s),
+                heartbeat_timeout=timedelta(seconds=target.heartbeat_timeout_s),
+                retry_policy=RetryPolicy(
+                    initial_interval=timedelta(seconds=plan.first_check_s),
+                    backoff_coefficient=2.0,
+                    maximum_interval=timedelta(seconds=plan.maximum_interval_s),
+                    non_retryable_error_types=NON_RETRYABLE,
+                ),
+                result_type=DecisionOutput,
+            )
+        except ActivityError as err:
+            decision = _unknown_decision(err)
+        await workflow.execute_activity(
+            "record_decision",
+            RecordDecisionInput(
+                submission_id=data.submission_id,
+                connector_id=target.connector_id,
+                form_title=data.form_title,
+                decision=decision,
+            ),
+            task_queue=ORCHESTRATION,
+            start_to_close_timeout=timedelta(seconds=30),
+            retry_policy=_STORE_RETRY,
+        )
 
 
 def _retry_policy(target: TargetPlan) -> RetryPolicy:
@@ -93,3 +150,10 @@ def _failed_outcome(err: ActivityError) -> DeliverOutput:
         status = "rejected" if cause.type == "BusinessRejection" else "failed"
         return DeliverOutput(status=status, message=cause.message)
     return DeliverOutput(status="failed", message="多次重试后仍未成功，请稍后重新提交")
+
+
+def _unknown_decision(err: ActivityError) -> DecisionOutput:
+    cause = err.cause
+    if isinstance(cause, ApplicationError) and cause.type in NON_RETRYABLE:
+        return DecisionOutput(result="unknown", reason=f"无法查询审核结果：{cause.message}")
+    return DecisionOutput(result="unknown", reason="等待期内目标系统未给出审核结果，请到该系统查询")

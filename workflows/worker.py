@@ -44,7 +44,11 @@ async def run_worker(settings: Settings, *, ready: asyncio.Event | None = None) 
                 client,
                 task_queue=ORCHESTRATION,
                 workflows=[SubmissionWorkflow],
-                activities=[activities.mark_running, activities.record_result],
+                activities=[
+                    activities.mark_running,
+                    activities.record_result,
+                    activities.record_decision,
+                ],
                 activity_executor=store_pool,
             )
         ]
@@ -52,7 +56,7 @@ async def run_worker(settings: Settings, *, ready: asyncio.Event | None = None) 
             Worker(
                 client,
                 task_queue=connector_queue(connector_id),
-                activities=[activities.deliver],
+                activities=[activities.deliver, activities.check_decision],
                 max_concurrent_activities=connector.manifest.concurrency,
             )
             for connector_id, connector in connectors.items()

@@ -11,3 +11,6 @@ PAGE_TEXT: dict[str, type[HubError]] = {
     "系统繁忙": TargetUnavailable,
     "会话已过期": TargetUnavailable,
 }
+
+#: The 状态 column of 申请查询 once reviewers have decided; 已受理 means still under review.
+DECISION_STATUS = {"已批准": "approved", "不予批准": "rejected"}

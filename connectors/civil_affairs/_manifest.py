@@ -1,4 +1,4 @@
-from connectors.sdk import FieldDecl, Manifest, RetryPolicyDecl
+from connectors.sdk import DecisionPollDecl, FieldDecl, Manifest, RetryPolicyDecl
 
 MANIFEST = Manifest(
     id="civil_affairs",
@@ -25,4 +25,8 @@ MANIFEST = Manifest(
     start_to_close_timeout_s=180,
     heartbeat_timeout_s=60,
     retry=RetryPolicyDecl(initial_interval_s=2, maximum_interval_s=60, maximum_attempts=8),
+    # Reviewers decide within days; asking every 10 minutes, backing off to every 6 hours.
+    decisions=DecisionPollDecl(
+        first_check_s=600, maximum_interval_s=6 * 3600, give_up_after_days=90
+    ),
 )

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 from playwright.async_api import Page
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-from connectors.civil_affairs._errors import PAGE_TEXT
+from connectors.civil_affairs._errors import DECISION_STATUS, PAGE_TEXT
 from connectors.civil_affairs._mapping import SELECTS
+from connectors.sdk import Decision
+from hub.clock import beijing_today
 from hub.errors import BusinessRejection, RobotBroken
 
 _BUSINESS_TYPE = "高龄津贴"
@@ -35,6 +40,34 @@ class SearchPage:
 
     async def find_receipt(self, id_number: str) -> str | None:
         """The receipt of an existing 高龄津贴 record for this person, if the system has one."""
+        for row in await self.rows(id_number):
+            if row.get("业务类型") == _BUSINESS_TYPE and row.get("受理编号", "").startswith("MZ"):
+                return row["受理编号"]
+        return None
+
+    async def decision(self, id_number: str, receipt_no: str) -> Decision | None:
+        """What the reviewers decided on this receipt; None while it is still 已受理."""
+        row = next((r for r in await self.rows(id_number) if r.get("受理编号") == receipt_no), None)
+        if row is None:
+            raise RobotBroken("filed receipt not found by search")
+        status = row.get("状态", "")
+        if status not in DECISION_STATUS:
+            return None
+        decided_on = _page_date(row.get("审核日期", "")) or beijing_today()
+        if DECISION_STATUS[status] == "rejected":
+            reason = row.get("审核意见") or None
+            return Decision(result="rejected", decided_on=decided_on, reason=reason)
+        amount, month = row.get("核定金额（元/月）", ""), row.get("发放起始年月", "")
+        return Decision(
+            result="approved",
+            decided_on=decided_on,
+            amount=Decimal(amount) if amount else None,
+            amount_per="月",
+            starts_on=_page_date(f"{month}-01") if month else None,
+        )
+
+    async def rows(self, id_number: str) -> list[dict[str, str]]:
+        """Search by 公民身份号码; each result row as column header -> cell text."""
         await self.page.goto(f"{self.base_url}/elderly/search")
         await self.page.get_by_label("公民身份号码").fill(id_number)
         await self.page.get_by_role("button", name="查询").click()
@@ -43,11 +76,13 @@ class SearchPage:
             await table.wait_for()
         except PlaywrightTimeout:
             raise RobotBroken("search results table missing") from None
+        headers = [h.strip() for h in await table.get_by_role("columnheader").all_inner_texts()]
+        rows = []
         for row in await table.get_by_role("row").all():
             cells = [c.strip() for c in await row.get_by_role("cell").all_inner_texts()]
-            if len(cells) >= 3 and cells[2] == _BUSINESS_TYPE and cells[0].startswith("MZ"):
-                return cells[0]
-        return None
+            if len(cells) == len(headers):  # not the header row, not 未查询到记录
+                rows.append(dict(zip(headers, cells, strict=True)))
+        return rows
 
 
 class ApplicationPage:
@@ -82,3 +117,10 @@ class ApplicationPage:
                     raise error(f"submit: {text}")
             raise BusinessRejection("target rejected the application", user_message=reason)
         return (await receipt.inner_text()).strip()
+
+
+def _page_date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from connectors.civil_affairs._manifest import MANIFEST
 from connectors.civil_affairs._mapping import to_target
 from connectors.civil_affairs._pages import ApplicationPage, LoginPage, SearchPage
-from connectors.sdk import Application, DeliveryContext, Receipt
+from connectors.sdk import Application, BrowserPool, Decision, DeliveryContext, Receipt
 from hub.errors import ConfigurationError
 
 
@@ -19,10 +19,8 @@ class CivilAffairsConnector:
         if ctx.previous.get("receipt_no"):
             # An earlier attempt submitted and heartbeated the receipt before it died.
             return Receipt(receipt_no=str(ctx.previous["receipt_no"]), existing=True)
-        if ctx.browsers is None:
-            raise ConfigurationError("civil_affairs is a robot connector and needs a browser")
         base_url = ctx.config["base_url"]
-        async with ctx.browsers.context() as context:
+        async with _browsers(ctx).context() as context:
             page = await context.new_page()
             await LoginPage(page, base_url).login(ctx.config["username"], ctx.config["password"])
             ctx.heartbeat({"step": "logged_in"})
@@ -39,3 +37,19 @@ class CivilAffairsConnector:
             shot = await page.screenshot(full_page=True, mask=[page.locator(".sensitive")])
             ctx.evidence_ids.append(await ctx.save_evidence(shot, "image/png"))
             return Receipt(receipt_no=receipt_no)
+
+    async def check_decision(
+        self, ctx: DeliveryContext, application: Application, receipt_no: str
+    ) -> Decision | None:
+        base_url = ctx.config["base_url"]
+        async with _browsers(ctx).context() as context:
+            page = await context.new_page()
+            await LoginPage(page, base_url).login(ctx.config["username"], ctx.config["password"])
+            ctx.heartbeat({"step": "logged_in"})
+            return await SearchPage(page, base_url).decision(application.id_number, receipt_no)
+
+
+def _browsers(ctx: DeliveryContext) -> BrowserPool:
+    if ctx.browsers is None:
+        raise ConfigurationError("civil_affairs is a robot connector and needs a browser")
+    return ctx.browsers

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable
+from datetime import date
+from decimal import Decimal
+from typing import Any
 
 import httpx
 
 from connectors.elderly_api._errors import REJECTED, STATUS
 from connectors.elderly_api._manifest import MANIFEST
 from connectors.elderly_api._mapping import to_target
-from connectors.sdk import Application, DeliveryContext, Receipt
+from connectors.sdk import Application, Decision, DeliveryContext, Receipt
 from hub.errors import BusinessRejection, RobotBroken, TargetUnavailable
 
 _PATH = "/api/v1/allowance-applications"
@@ -39,6 +42,15 @@ class ElderlyApiConnector:
             ctx.heartbeat({"step": "submitted", "receipt_no": receipt_no})
             return Receipt(receipt_no=receipt_no, existing=response.status_code == 200)
 
+    async def check_decision(
+        self, ctx: DeliveryContext, application: Application, receipt_no: str
+    ) -> Decision | None:
+        headers = {"X-API-Key": ctx.config["api_key"]}
+        async with httpx.AsyncClient(base_url=ctx.config["base_url"], timeout=20.0) as http:
+            response = await self._send(http.get(f"{_PATH}/{receipt_no}", headers=headers))
+        decided = response.json().get("decision")
+        return None if not decided else _decision(decided)
+
     async def _lookup(
         self, http: httpx.AsyncClient, headers: dict[str, str], application: Application
     ) -> str | None:
@@ -62,3 +74,15 @@ class ElderlyApiConnector:
             raise BusinessRejection("platform rejected the application", user_message=reason)
         error = STATUS.get(response.status_code, RobotBroken)
         raise error(f"HTTP {response.status_code} from {MANIFEST.id}")
+
+
+def _decision(body: dict[str, Any]) -> Decision:
+    amount, month = body.get("monthly_amount"), body.get("start_month")
+    return Decision(
+        result=body["result"],
+        decided_on=date.fromisoformat(body["decided_on"]),
+        amount=None if amount is None else Decimal(str(amount)),
+        amount_per="月",
+        starts_on=None if not month else date.fromisoformat(f"{month}-01"),
+        reason=body.get("reason"),
+    )

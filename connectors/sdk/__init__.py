@@ -1,8 +1,15 @@
 """Connector SDK: what a downstream-system connector declares and implements."""
 
 from connectors.sdk._browser import CHROMIUM_ARGS, BrowserPool
-from connectors.sdk._connector import Application, Connector, DeliveryContext, Receipt
-from connectors.sdk._manifest import FieldDecl, Manifest, RetryPolicyDecl
+from connectors.sdk._connector import (
+    Application,
+    Connector,
+    Decision,
+    DeliveryContext,
+    Receipt,
+    TracksDecisions,
+)
+from connectors.sdk._manifest import DecisionPollDecl, FieldDecl, Manifest, RetryPolicyDecl
 from connectors.sdk._registry import ENTRY_POINT_GROUP, load_connectors
 
 __all__ = [
@@ -11,10 +18,13 @@ __all__ = [
     "Application",
     "BrowserPool",
     "Connector",
+    "Decision",
+    "DecisionPollDecl",
     "DeliveryContext",
     "FieldDecl",
     "Manifest",
     "Receipt",
     "RetryPolicyDecl",
+    "TracksDecisions",
     "load_connectors",
 ]

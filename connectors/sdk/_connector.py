@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any, Protocol
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel
 
@@ -38,6 +39,19 @@ class Receipt(BaseModel):
     existing: bool = False
 
 
+class Decision(BaseModel):
+    """What the target decided after reviewing a filed application (审核结果)."""
+
+    result: Literal["approved", "rejected"]
+    decided_on: date
+    #: The approved amount in yuan and what it is per, e.g. 100 per 月; None when refused.
+    amount: Decimal | None = None
+    amount_per: str = "月"
+    #: First day (or month, as its first day) the benefit is paid from.
+    starts_on: date | None = None
+    reason: str | None = None  # the target's own words, shown to the worker
+
+
 @dataclass
 class DeliveryContext:
     """What a delivery gets from the hub. Connectors never read settings themselves."""
@@ -61,4 +75,15 @@ class Connector(Protocol):
 
     async def deliver(self, ctx: DeliveryContext, application: Application) -> Receipt:
         """File the application exactly once; return the target's receipt."""
+        ...
+
+
+@runtime_checkable
+class TracksDecisions(Protocol):
+    """A connector whose target reports its review decision, so the hub can bring it back."""
+
+    async def check_decision(
+        self, ctx: DeliveryContext, application: Application, receipt_no: str
+    ) -> Decision | None:
+        """The target's decision on this receipt, or None while it is still under review."""
         ...

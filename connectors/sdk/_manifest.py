@@ -21,6 +21,18 @@ class RetryPolicyDecl(BaseModel):
     maximum_attempts: int = 8
 
 
+class DecisionPollDecl(BaseModel):
+    """How often the hub asks the target for its review decision, and for how long.
+
+    Checks back off from the first interval to the maximum; after give_up_after_days the
+    delivery is marked as having no decision and the worker is told to check by hand.
+    """
+
+    first_check_s: float = 600.0
+    maximum_interval_s: float = 6 * 3600.0
+    give_up_after_days: float = 90.0
+
+
 class Manifest(BaseModel):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]{2,40}$")
     name: str  # Chinese name shown to workers
@@ -34,3 +46,5 @@ class Manifest(BaseModel):
     start_to_close_timeout_s: float = 180.0
     heartbeat_timeout_s: float = 60.0
     retry: RetryPolicyDecl = RetryPolicyDecl()
+    #: Set when the connector implements check_decision (the target reports review results).
+    decisions: DecisionPollDecl | None = None

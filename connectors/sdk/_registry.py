@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from importlib.metadata import entry_points
 
-from connectors.sdk._connector import Connector
+from connectors.sdk._connector import Connector, TracksDecisions
 from hub.errors import ConfigurationError
 
 ENTRY_POINT_GROUP = "community_hub.connectors"
@@ -17,6 +17,10 @@ def load_connectors() -> dict[str, Connector]:
         if connector.manifest.id != entry.name:
             raise ConfigurationError(
                 f"connector entry point {entry.name!r} declares id {connector.manifest.id!r}"
+            )
+        if connector.manifest.decisions is not None and not isinstance(connector, TracksDecisions):
+            raise ConfigurationError(
+                f"connector {entry.name!r} declares decisions but has no check_decision"
             )
         found[entry.name] = connector
     return found

@@ -9,13 +9,19 @@ from pathlib import Path
 
 from hub.devstack._process import ServiceFailed
 from hub.devstack._stack import Stack
-from hub.settings import get_settings
+from hub.settings import DecisionSettings, get_settings
 
 CACHE_DIR = Path(".cache")
 
 
+#: In the demo, decisions made on the simulators' /records pages come back within a minute.
+DEMO_DECISIONS = DecisionSettings(first_check_s=15, maximum_interval_s=60)
+
+
 def main() -> int:
     settings = get_settings()
+    if settings.decisions == DecisionSettings():
+        settings = settings.model_copy(update={"decisions": DEMO_DECISIONS})
     stack = Stack(settings, cache_dir=CACHE_DIR)
     began = time.monotonic()
     print("正在启动社区一表通 (Temporal, Keycloak, simulators, worker, hub)…", flush=True)
@@ -56,6 +62,8 @@ def _banner(stack: Stack, seconds: float) -> str:
   省民政厅模拟系统          {s.simulators.civil_url}/records
                             (robot {s.simulators.civil_user} / {s.simulators.civil_password})
   市养老服务平台模拟接口    {s.simulators.api_url}/records
+                            (在两个模拟系统的 /records 页面点"批准"或"不予批准"，
+                             审核结果约一分钟内回到居民的办理记录)
   API docs                  {s.hub.url}/docs
 
   演示账号 Demo logins (password {password}):

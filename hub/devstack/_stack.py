@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from hub.crypto import FieldCipher
 from hub.demo import seed_demo
 from hub.devstack._java import find_java_home
@@ -22,8 +24,9 @@ from workflows.queues import ORCHESTRATION
 def settings_env(settings: Settings) -> dict[str, str]:
     """The settings as HUB_* variables, so every child process reads the same configuration."""
     env = {"HUB_ENVIRONMENT": settings.environment, "HUB_DATA_DIR": str(settings.data_dir)}
-    for section in ("hub", "temporal", "keycloak", "database", "browser", "crypto", "simulators"):
-        env[f"HUB_{section.upper()}"] = getattr(settings, section).model_dump_json()
+    for section, value in settings:
+        if isinstance(value, BaseModel):
+            env[f"HUB_{section.upper()}"] = value.model_dump_json()
     return env
 
 

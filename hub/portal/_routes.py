@@ -45,6 +45,7 @@ from hub.store import (
     search_residents,
     tags_of,
     timeline,
+    vehicles_owned_by,
     view_submission,
 )
 
@@ -118,6 +119,7 @@ def resident(
         household=household_members(session=session, cipher=state.cipher, resident=row),
         event_kinds=EVENT_KINDS,
         household_id=row.household_id,
+        vehicles=vehicles_owned_by(session=session, resident_id=resident_id),
         today=beijing_today().isoformat(),
     )
 
@@ -307,11 +309,14 @@ def submission_page(
     )
     view = view_submission(session=session, submission=submission)
     names = {cid: c.manifest.name for cid, c in state.connectors.items()}
+    # Targets that report a review decision: their line waits for it after 已受理.
+    reporting = [cid for cid, c in state.connectors.items() if c.manifest.decisions is not None]
     return _page(
         request,
         "submission.html",
         portal,
         submission=view,
         target_names=names,
+        reporting=reporting,
         form=FORMS[submission.form_id],
     )

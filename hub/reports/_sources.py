@@ -28,6 +28,7 @@ from hub.store import (
     Resident,
     ResidentTag,
     Submission,
+    decision_view,
 )
 from hub.store._residents import NAME_CONTEXT
 from hub.words import STATUS_WORDS
@@ -169,6 +170,9 @@ def _delivery_line(ctx: Context, sub: Submission, delivery: Delivery, name: str 
         result += f"，回执号 {delivery.receipt_no}"
     elif delivery.status == "rejected" and delivery.message:
         result += f"：{delivery.message}"
+    decision = decision_view(delivery)
+    if decision is not None:
+        result += f"；{decision.summary}"
     return _Work(
         day=_beijing_date(sub.created_at),
         kind="报送",

@@ -80,6 +80,13 @@ class Delivery(SQLModel, table=True):
     evidence_id: str | None = None
     message: str | None = None  # shown to the worker; never personal data
     updated_at: datetime = Field(default_factory=utcnow)
+    # The target's review decision, brought back after it accepted the application (回流).
+    decision: str | None = None  # approved | rejected | unknown (no answer within the wait)
+    decision_amount_fen: int | None = None  # approved amount in fen: exact, no float rounding
+    decision_amount_per: str | None = None  # what the amount is per, e.g. 月
+    decision_starts_on: date | None = None
+    decided_on: date | None = None
+    decision_reason: str | None = None  # the target's words
 
 
 class Evidence(SQLModel, table=True):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
@@ -25,6 +27,18 @@ TERMINAL = frozenset({"succeeded", "rejected", "failed"})
 _ID = re.compile(r"[0-9a-f]{32}")
 
 
+class DecisionView(BaseModel):
+    """A target's review decision as the portal and the API show it."""
+
+    result: str  # approved | rejected | unknown
+    amount: str | None  # yuan with two decimals, e.g. "100.00"
+    amount_per: str | None
+    starts_on: str | None
+    decided_on: str | None
+    reason: str | None
+    summary: str  # one Chinese sentence: 审核通过，每月100元，自2026-12-01起发放
+
+
 class DeliveryView(BaseModel):
     target: str
     status: str
@@ -32,6 +46,7 @@ class DeliveryView(BaseModel):
     evidence_id: str | None
     message: str | None
     updated_at: str
+    decision: DecisionView | None = None
 
 
 class SubmissionView(BaseModel):
@@ -50,6 +65,15 @@ class DeliveryResult(BaseModel):
     receipt_no: str | None = None
     evidence_id: str | None = None
     message: str | None = None
+
+
+class DeliveryDecision(BaseModel):
+    result: str  # approved | rejected | unknown
+    amount: Decimal | None = None  # yuan
+    amount_per: str | None = None
+    starts_on: date | None = None
+    decided_on: date | None = None
+    reason: str | None = None
 
 
 def create_submission(
@@ -135,6 +159,7 @@ def view_submission(*, session: Session, submission: Submission) -> SubmissionVi
                 evidence_id=d.evidence_id,
                 message=d.message,
                 updated_at=d.updated_at.isoformat(timespec="seconds"),
+                decision=decision_view(d),
             )
             for d in deliveries
         ],
@@ -182,6 +207,64 @@ def record_delivery_result(
     )
 
 
+def record_delivery_decision(
+    *, session: Session, submission_id: str, target: str, title: str, decision: DeliveryDecision
+) -> None:
+    """Write a target's review decision back to the delivery and the resident's timeline, once.
+
+    title names the form and the target (高龄津贴申请 → 市养老服务信息平台); the timeline line
+    adds the decision in words. A decision already recorded is left as it is.
+    """
+    delivery = _delivery(session, submission_id, target)
+    if delivery.decision is not None:
+        return
+    delivery.decision = decision.result
+    if decision.amount is not None:
+        delivery.decision_amount_fen = int((decision.amount * 100).to_integral_value())
+    delivery.decision_amount_per = decision.amount_per
+    delivery.decision_starts_on = decision.starts_on
+    delivery.decided_on = decision.decided_on
+    delivery.decision_reason = decision.reason
+    delivery.updated_at = utcnow()
+    session.add(delivery)
+    submission = session.get(Submission, submission_id)
+    assert submission is not None
+    view = decision_view(delivery)
+    assert view is not None
+    session.add(
+        ResidentEvent(
+            resident_id=submission.resident_id,
+            community_code=submission.community_code,
+            kind="decision",
+            summary=f"{title}：{view.summary}",
+            submission_id=submission_id,
+            target=target,
+            receipt_no=delivery.receipt_no,
+        )
+    )
+
+
+def _decision_summary(
+    *,
+    result: str,
+    amount: Decimal | None,
+    amount_per: str | None,
+    starts_on: date | None,
+    reason: str | None,
+) -> str:
+    """One Chinese sentence for a decision, as the timeline, the portal and the ledger show it."""
+    if result == "approved":
+        words = "审核通过"
+        if amount is not None:
+            words += f"，每{amount_per or '月'}{_yuan(amount)}元"
+        if starts_on is not None:
+            words += f"，自{starts_on.isoformat()}起发放"
+        return words
+    if result == "rejected":
+        return f"不予批准：{reason}" if reason else "不予批准"
+    return f"未取得审核结果：{reason}" if reason else "未取得审核结果"
+
+
 def save_evidence(
     *,
     session: Session,
@@ -223,6 +306,40 @@ def _delivery(session: Session, submission_id: str, target: str) -> Delivery:
     if delivery is None:
         raise NotFound(f"no delivery {target} for submission {submission_id}")
     return delivery
+
+
+def decision_view(delivery: Delivery) -> DecisionView | None:
+    if delivery.decision is None:
+        return None
+    amount = (
+        None
+        if delivery.decision_amount_fen is None
+        else Decimal(delivery.decision_amount_fen) / 100
+    )
+    return DecisionView(
+        result=delivery.decision,
+        amount=None if amount is None else f"{amount:.2f}",
+        amount_per=delivery.decision_amount_per,
+        starts_on=_iso(delivery.decision_starts_on),
+        decided_on=_iso(delivery.decided_on),
+        reason=delivery.decision_reason,
+        summary=_decision_summary(
+            result=delivery.decision,
+            amount=amount,
+            amount_per=delivery.decision_amount_per,
+            starts_on=delivery.decision_starts_on,
+            reason=delivery.decision_reason,
+        ),
+    )
+
+
+def _yuan(amount: Decimal) -> str:
+    # 100 rather than 100.00; 12.5 stays 12.50.
+    return f"{amount:.0f}" if amount == amount.to_integral_value() else f"{amount:.2f}"
+
+
+def _iso(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
 
 
 def _by_client_key(session: Session, client_key: str) -> Submission | None:

@@ -7,6 +7,7 @@ import re
 from pydantic import BaseModel, Field, field_validator
 from sqlmodel import Session, col, select
 
+from hub.errors import InvalidInput
 from hub.store._models_daily import Organization, Vehicle
 
 ORGANIZATION_KINDS = ("社会组织", "企业", "个体工商户", "物业", "学校", "医疗机构", "其他")
@@ -66,6 +67,16 @@ def organizations_of(*, session: Session, community: str) -> list[Organization]:
 
 
 def add_vehicle(*, session: Session, data: VehicleCreate, community: str) -> Vehicle:
+    """Register a vehicle; a plate already registered in the community is refused, not doubled."""
+    taken = session.exec(
+        select(Vehicle).where(
+            Vehicle.community_code == community, Vehicle.plate_no == data.plate_no
+        )
+    ).first()
+    if taken is not None:
+        raise InvalidInput(
+            "plate already registered", field_errors={"plate_no": "该车牌已在本社区登记"}
+        )
     row = Vehicle(community_code=community, **data.model_dump())
     session.add(row)
     session.flush()
@@ -74,4 +85,9 @@ def add_vehicle(*, session: Session, data: VehicleCreate, community: str) -> Veh
 
 def vehicles_of(*, session: Session, community: str) -> list[Vehicle]:
     stmt = select(Vehicle).where(Vehicle.community_code == community)
+    return list(session.exec(stmt.order_by(col(Vehicle.id))))
+
+
+def vehicles_owned_by(*, session: Session, resident_id: int) -> list[Vehicle]:
+    stmt = select(Vehicle).where(Vehicle.owner_resident_id == resident_id)
     return list(session.exec(stmt.order_by(col(Vehicle.id))))

@@ -7,7 +7,9 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 
+from simulators._decisions import Record
 from simulators._html import template_env
+from simulators._review_routes import review_router
 from simulators._storage import Clock, china_now
 from simulators.civil_affairs._application_routes import application_router
 from simulators.civil_affairs._auth_routes import auth_router
@@ -18,7 +20,8 @@ from simulators.civil_affairs._store import ApplicationStore
 def create_app(*, db_path: Path, accounts: dict[str, str], clock: Clock | None = None) -> FastAPI:
     """The web system: HTML pages behind a log-in, plus un-authenticated /_sim/ test hooks.
 
-    accounts maps user name to password. clock (default: now in China) dates receipts.
+    accounts maps user name to password. clock (default: now in China) dates receipts and
+    decisions.
     """
     # A web system without an API publishes no OpenAPI document.
     app = FastAPI(
@@ -33,9 +36,10 @@ def create_app(*, db_path: Path, accounts: dict[str, str], clock: Clock | None =
     app.add_exception_handler(LoginRequired, _redirect_to_login)
     app.include_router(auth_router(sessions=sessions, env=env))
     app.include_router(application_router(sessions=sessions, store=store, env=env))
+    app.include_router(review_router(store=store))
 
     @app.get("/_sim/records")
-    def sim_records() -> list[dict[str, str]]:
+    def sim_records() -> list[Record]:
         """Test hook: every record as stored, oldest first."""
         return list(reversed(store.newest_first()))
 

@@ -5,29 +5,20 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
+from simulators._errors import ApiError, invalid, not_found
 
-class ApiError(Exception):
-    def __init__(self, status_code: int, code: str, message: str, field: str | None = None) -> None:
-        super().__init__(code)
-        self.status_code = status_code
-        self.code = code
-        self.message = message
-        self.field = field
-
-    def body(self) -> dict[str, str | None]:
-        body: dict[str, str | None] = {"code": self.code, "message": self.message}
-        if self.code == "INVALID":
-            # Validation errors always name a field; null when the body as a whole is wrong.
-            body["field"] = self.field
-        return body
+__all__ = [
+    "ApiError",
+    "handle_api_error",
+    "idempotency_conflict",
+    "invalid",
+    "not_found",
+    "unauthorized",
+]
 
 
 def unauthorized() -> ApiError:
     return ApiError(401, "UNAUTHORIZED", "API密钥无效")
-
-
-def invalid(message: str, field: str | None) -> ApiError:
-    return ApiError(422, "INVALID", message, field)
 
 
 def idempotency_conflict() -> ApiError:

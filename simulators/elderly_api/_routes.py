@@ -11,11 +11,14 @@ from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from simulators.elderly_api._errors import idempotency_conflict, invalid, unauthorized
-from simulators.elderly_api._store import AllowanceStore, Outcome, Record, request_hash
+from simulators._decisions import Record, decision_view
+from simulators.elderly_api._errors import idempotency_conflict, invalid, not_found, unauthorized
+from simulators.elderly_api._store import AllowanceStore, Outcome, request_hash
 from simulators.elderly_api._validation import application_fields, parse_body
 
 _MAX_IDEMPOTENCY_KEY = 255
+# What a look-up shows of each application.
+_SHOWN = ("receipt_no", "status", "allowance_type", "applied_on", "received_at")
 
 
 def api_router(*, store: AllowanceStore, api_keys: set[str]) -> APIRouter:
@@ -44,9 +47,16 @@ def api_router(*, store: AllowanceStore, api_keys: set[str]) -> APIRouter:
         """Applications filed under one 公民身份号码, oldest first."""
         if not id_number:
             raise invalid("缺少查询参数：公民身份号码", "id_number")
-        shown = ("receipt_no", "status", "allowance_type", "applied_on", "received_at")
-        items = [{key: row[key] for key in shown} for row in store.by_id_number(id_number)]
+        items = [{key: row[key] for key in _SHOWN} for row in store.by_id_number(id_number)]
         return {"items": items}
+
+    @router.get("/allowance-applications/{receipt_no}")
+    def by_receipt(receipt_no: str) -> dict[str, object]:
+        """One application by 受理编号, with the reviewer's decision (null until decided)."""
+        record = store.by_receipt(receipt_no)
+        if record is None:
+            raise not_found()
+        return {key: record[key] for key in _SHOWN} | {"decision": decision_view(record)}
 
     return router
 

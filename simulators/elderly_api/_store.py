@@ -11,14 +11,28 @@ import enum
 import hashlib
 import json
 import sqlite3
+from collections.abc import Mapping
 from pathlib import Path
 
-from simulators._storage import Clock, connect, ensure_schema, next_receipt_no, write_transaction
+from simulators._decisions import (
+    DECISION_COLUMNS,
+    STATUS_RECEIVED,
+    UNDECIDED,
+    Record,
+    record_decision,
+)
+from simulators._storage import (
+    Clock,
+    add_missing_columns,
+    connect,
+    ensure_schema,
+    next_receipt_no,
+    write_transaction,
+)
 from simulators.elderly_api._validation import FIELDS
 
 _TABLE = "allowance_applications"
 RECEIPT_PREFIX = "YL"
-STATUS_ACCEPTED = "已受理"
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS {_TABLE} (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -27,13 +41,15 @@ CREATE TABLE IF NOT EXISTS {_TABLE} (
     received_at TEXT NOT NULL,
     idempotency_key TEXT UNIQUE,
     request_hash TEXT NOT NULL,
-    {", ".join(f"{name} TEXT NOT NULL" for name in FIELDS)}
+    {", ".join(f"{name} TEXT NOT NULL" for name in FIELDS)},
+    {", ".join(f"{name} {sql_type}" for name, sql_type in DECISION_COLUMNS.items())}
 );
 CREATE INDEX IF NOT EXISTS {_TABLE}_id_number ON {_TABLE} (id_number);
 """
-# Every value is text except idempotency_key, which is None when the request carried none.
-Record = dict[str, str | None]
+# What filing writes; the decision columns stay NULL until a reviewer decides. Besides those,
+# every value is text except idempotency_key, which is None when the request carried none.
 _COLUMNS = ("receipt_no", "status", "received_at", "idempotency_key", "request_hash", *FIELDS)
+_PUBLIC = (*(column for column in _COLUMNS if column != "request_hash"), *DECISION_COLUMNS)
 
 
 class Outcome(enum.Enum):
@@ -53,6 +69,7 @@ class AllowanceStore:
         self._db_path = db_path
         self._clock = clock
         ensure_schema(db_path, _SCHEMA)
+        add_missing_columns(db_path, table=_TABLE, columns=DECISION_COLUMNS)
 
     def submit(
         self, fields: dict[str, str], *, body_hash: str, idempotency_key: str | None
@@ -80,11 +97,29 @@ class AllowanceStore:
         receipt_no = next_receipt_no(
             conn, table=_TABLE, prefix=RECEIPT_PREFIX, day=received_at.date()
         )
-        values = (receipt_no, STATUS_ACCEPTED, received_at.isoformat(timespec="seconds"))
+        values = (receipt_no, STATUS_RECEIVED, received_at.isoformat(timespec="seconds"))
         row = (*values, idempotency_key, body_hash, *(fields[name] for name in FIELDS))
         placeholders = ", ".join("?" for _ in _COLUMNS)
         conn.execute(f"INSERT INTO {_TABLE} ({', '.join(_COLUMNS)}) VALUES ({placeholders})", row)
-        return _public(dict(zip(_COLUMNS, row, strict=True)))
+        return _public({**dict(zip(_COLUMNS, row, strict=True)), **UNDECIDED})
+
+    def decide(self, receipt_no: str, *, approved: bool, reason: str | None) -> Record:
+        """审核: approve or refuse one application; raises ApiError when it cannot."""
+        row = record_decision(
+            self._db_path,
+            table=_TABLE,
+            receipt_no=receipt_no,
+            approved=approved,
+            reason=reason,
+            now=self._clock(),
+        )
+        return _public(row)
+
+    def by_receipt(self, receipt_no: str) -> Record | None:
+        with connect(self._db_path) as conn:
+            query = f"SELECT * FROM {_TABLE} WHERE receipt_no = ?"
+            row = conn.execute(query, (receipt_no,)).fetchone()
+            return None if row is None else _public(row)
 
     def by_id_number(self, id_number: str) -> list[Record]:
         with connect(self._db_path) as conn:
@@ -98,6 +133,6 @@ class AllowanceStore:
             return [_public(row) for row in conn.execute(f"SELECT * FROM {_TABLE} ORDER BY id")]
 
 
-def _public(row: sqlite3.Row | Record) -> Record:
+def _public(row: sqlite3.Row | Mapping[str, str | int | None]) -> Record:
     # The request hash is bookkeeping for idempotency, not something anyone submitted.
-    return {column: row[column] for column in _COLUMNS if column != "request_hash"}
+    return {column: row[column] for column in _PUBLIC}

@@ -14,6 +14,7 @@ from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 from connectors.sdk import CHROMIUM_ARGS
 from hub.devstack import Stack
 from hub.settings import (
+    DecisionSettings,
     HubSettings,
     KeycloakSettings,
     Settings,
@@ -47,6 +48,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         temporal=TemporalSettings(port=temporal, ui_port=temporal_ui),
         keycloak=KeycloakSettings(port=keycloak),
         simulators=SimulatorSettings(civil_port=civil, api_port=api),
+        # Review decisions are looked for every few seconds, not every few hours.
+        decisions=DecisionSettings(first_check_s=1, maximum_interval_s=3),
     )
     stack = Stack(settings, cache_dir=ROOT / ".cache")
     stack.start()

@@ -103,7 +103,10 @@ def test_store_holds_both_receipts_timeline_and_evidence(stack: Stack, submitted
             select(Delivery).where(Delivery.submission_id == submitted.submission_id)
         ).all()
         events = session.exec(
-            select(ResidentEvent).where(ResidentEvent.resident_id == submitted.resident_id)
+            select(ResidentEvent).where(
+                ResidentEvent.resident_id == submitted.resident_id,
+                ResidentEvent.kind == "delivery",
+            )
         ).all()
         evidence = session.exec(
             select(Evidence).where(Evidence.submission_id == submitted.submission_id)
@@ -242,6 +245,46 @@ async def test_no_personal_data_in_workflow_ids_history_or_logs(
         text = log.read_text(errors="replace")
         for secret in secrets:
             assert secret not in text, f"{secret[:2]}… found in {log.name}"
+
+
+async def test_review_decisions_come_back_to_the_status_page_and_the_timeline(
+    stack: Stack, browser: Browser, submitted: PortalSubmission
+):
+    """Each target's reviewers decide in their own system; the hub brings it back (回流)."""
+    sims = stack.settings.simulators
+    civil, api = _ours(sims.civil_url)[0], _ours(sims.api_url)[0]
+    async with httpx.AsyncClient() as http:
+        for url, receipt, body in [
+            (sims.civil_url, civil["receipt_no"], {"result": "approved"}),
+            (sims.api_url, api["receipt_no"], {"result": "rejected", "reason": "户籍不在本市"}),
+        ]:
+            answer = await http.post(f"{url}/_sim/applications/{receipt}/decision", json=body)
+            assert answer.status_code == 200, answer.text
+    context, page = await portal_login(browser, stack, "worker-a")
+    try:
+        await page.goto(f"{stack.settings.hub.url}/submissions/{submitted.submission_id}")
+        civil_line = page.locator('#targets > li[data-target="civil_affairs"] .decision')
+        api_line = page.locator('#targets > li[data-target="elderly_api"] .decision')
+        # The robot reads 申请查询 again, the API client asks by receipt: both within seconds.
+        await expect(civil_line).to_have_text(
+            re.compile(r"^审核通过，每月100元，自\d{4}-\d{2}-01起发放$"), timeout=60_000
+        )
+        await expect(api_line).to_have_text("不予批准：户籍不在本市", timeout=60_000)
+        await page.goto(f"{stack.settings.hub.url}/residents/{submitted.resident_id}")
+        timeline = page.locator(".timeline")
+        await expect(timeline).to_contain_text("省民政厅高龄津贴管理系统：审核通过，每月100元")
+        await expect(timeline).to_contain_text("市养老服务信息平台：不予批准：户籍不在本市")
+    finally:
+        await context.close()
+    engine = make_engine(stack.settings.database_url)
+    with session_scope(engine) as session:
+        decided = session.exec(
+            select(ResidentEvent).where(
+                ResidentEvent.submission_id == submitted.submission_id,
+                ResidentEvent.kind == "decision",
+            )
+        ).all()
+    assert sorted(e.target or "" for e in decided) == ["civil_affairs", "elderly_api"]
 
 
 def _answers() -> dict[str, str]:

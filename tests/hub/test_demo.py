@@ -11,8 +11,10 @@ from hub.store import (
     Community,
     House,
     Household,
+    Organization,
     Resident,
     ResidentFacts,
+    Vehicle,
     resident_facts,
     search_residents,
     session_scope,
@@ -31,7 +33,7 @@ def counts(engine: Engine) -> dict[str, int]:
     with Session(engine) as session:
         return {
             table.__name__: session.exec(select(func.count()).select_from(table)).one()
-            for table in (Community, House, Household, Resident)
+            for table in (Community, House, Household, Resident, Organization, Vehicle)
         }
 
 
@@ -87,3 +89,14 @@ def test_names_outside_the_bmp_survive_a_round_trip(seeded: Engine) -> None:
             session=session, cipher=cipher, community=COMMUNITY_A.code, query="𪚥"
         )
     assert [r.name_masked for r in found] == ["谢*芬"]
+
+
+def test_each_community_has_organizations_and_owned_vehicles(seeded: Engine) -> None:
+    with Session(seeded) as session:
+        orgs = Counter(session.exec(select(Organization.community_code)))
+        vehicles = session.exec(select(Vehicle)).all()
+        for vehicle in vehicles:
+            owner = session.get(Resident, vehicle.owner_resident_id)
+            assert owner is not None and owner.community_code == vehicle.community_code
+    assert set(orgs) == {COMMUNITY_A.code, COMMUNITY_B.code}
+    assert {v.community_code for v in vehicles} == {COMMUNITY_A.code, COMMUNITY_B.code}

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Callable
+from contextlib import closing
 from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -19,6 +22,18 @@ RARE_NAME = "𠮷祥英"
 RARE_NAME_ID = "32020619420315124X"
 # Born 1936-07-08, sequence 002 (female), check character 5.
 OTHER_ID = "320206193607080025"
+NINETY = {"id_number": OTHER_ID, "birth_date": "1936-07-08", "allowance_type": "90-99"}
+# Born 1925-05-20 (101 on the clock's day), sequence 003 (odd: male), check character 6.
+HUNDRED = {
+    "id_number": "320206192505200036",
+    "sex": "1",
+    "birth_date": "1925-05-20",
+    "allowance_type": "100+",
+}
+# The first five are what the robot reads; the 审核 columns follow them.
+SEARCH_COLUMNS = ["受理编号", "姓名", "业务类型", "状态", "提交时间"]
+SEARCH_COLUMNS += ["核定金额（元/月）", "发放起始年月", "审核意见", "审核日期"]
+REASON_REQUIRED = {"code": "INVALID", "message": "不予批准须填写理由", "field": "reason"}
 Clock = Callable[[], datetime]
 
 
@@ -109,6 +124,19 @@ def _receipt(html: str) -> str:
     match = re.search(r'受理编号：<span id="receipt-no">([^<]+)</span>', html)
     assert match, "no receipt number on the page"
     return match.group(1)
+
+
+def _file(client: TestClient, form: dict[str, str]) -> str:
+    return _receipt(client.post("/elderly", data=form).text)
+
+
+def _decide(client: TestClient, receipt_no: str, **decision: object) -> httpx.Response:
+    return client.post(f"/_sim/applications/{receipt_no}/decision", json=decision)
+
+
+def _search(client: TestClient, id_number: str = RARE_NAME_ID) -> list[list[str]]:
+    """The #search-results rows after the caption: the header, then one row per record."""
+    return _table_rows(client.get("/elderly/search", params={"id_number": id_number}).text)[1:]
 
 
 def _table_rows(html: str) -> list[list[str]]:
@@ -207,6 +235,10 @@ def test_valid_application_gets_a_receipt_and_keeps_the_rare_character_name(
         "status": "已受理",
         "received_at": "2026-11-25T09:30:00+08:00",
         "submitted_by": USER,
+        "monthly_amount": None,
+        "start_month": None,
+        "decided_on": None,
+        "decision_reason": None,
     }
     assert RARE_NAME in client.get("/records").text
 
@@ -294,18 +326,18 @@ def test_search_lists_every_record_for_the_id_number(
     client: TestClient, form: dict[str, str]
 ) -> None:
     client.post("/elderly", data=form)
-    other = {"id_number": OTHER_ID, "birth_date": "1936-07-08", "allowance_type": "90-99"}
-    assert "提交成功" in client.post("/elderly", data=form | other).text
+    assert "提交成功" in client.post("/elderly", data=form | NINETY).text
     client.post("/elderly", data=form)
     rows = _table_rows(client.get("/elderly/search", params={"id_number": RARE_NAME_ID}).text)
-    assert rows[1] == ["受理编号", "姓名", "业务类型", "状态", "提交时间"]
+    assert rows[1] == SEARCH_COLUMNS
     assert [row[0] for row in rows[2:]] == ["MZGL20261125000001", "MZGL20261125000003"]
-    assert rows[2][1:] == [RARE_NAME, "高龄津贴", "已受理", "2026-11-25 09:30:00"]
+    # Not reviewed yet: the decision cells are there but empty.
+    assert rows[2][1:] == [RARE_NAME, "高龄津贴", "已受理", "2026-11-25 09:30:00", "", "", "", ""]
 
 
 def test_search_without_matches_says_so(client: TestClient) -> None:
     page = client.get("/elderly/search", params={"id_number": RARE_NAME_ID}).text
-    assert '<td colspan="5">未查询到记录</td>' in page
+    assert '<td colspan="9">未查询到记录</td>' in page
     assert _Controls(page).labelled("公民身份号码")["value"] == RARE_NAME_ID
 
 
@@ -328,3 +360,137 @@ def test_markup_in_values_is_escaped(client: TestClient, form: dict[str, str]) -
 
 def test_health_needs_no_login(anonymous: TestClient) -> None:
     assert anonymous.get("/_sim/health").json() == {"ok": True}
+
+
+@pytest.mark.parametrize(
+    ("person", "amount"), [({}, "100"), (NINETY, "300"), (HUNDRED, "600")], ids=["80", "90", "100"]
+)
+def test_approval_shows_amount_and_start_month_in_the_search_results(
+    client: TestClient, form: dict[str, str], person: dict[str, str], amount: str
+) -> None:
+    receipt_no = _file(client, form | person)
+    decided = _decide(client, receipt_no, result="approved")
+    assert decided.status_code == 200
+    [record] = client.get("/_sim/records").json()
+    assert decided.json() == record
+    assert record["status"] == "已批准"
+    assert record["monthly_amount"] == int(amount)
+    assert (record["start_month"], record["decided_on"]) == ("2026-12", "2026-11-25")
+    header, row = _search(client, person.get("id_number", RARE_NAME_ID))
+    assert header == SEARCH_COLUMNS
+    assert row[0] == receipt_no
+    assert row[3:] == ["已批准", "2026-11-25 09:30:00", amount, "2026-12", "", "2026-11-25"]
+
+
+def test_refusal_from_the_records_page_shows_in_the_search_results(
+    client: TestClient, form: dict[str, str]
+) -> None:
+    receipt_no = _file(client, form)
+    page = client.get("/records").text
+    for header in ["审核状态", "核定金额（元/月）", "发放起始年月", "审核意见"]:
+        assert f"<th>{header}</th>" in page
+    assert '<button type="submit" name="result" value="approved">批准</button>' in page
+    reason_box = _Controls(page).labelled("不予批准理由")
+    assert (reason_box["name"], reason_box["type"]) == ("reason", "text")
+
+    response = client.post(
+        f"/_sim/applications/{receipt_no}/decision",
+        data={"result": "rejected", "reason": "户籍不在本市"},
+    )
+    assert (response.status_code, response.headers["location"]) == (303, "/records")
+    [_, row] = _search(client)
+    assert row[3:] == ["不予批准", "2026-11-25 09:30:00", "", "", "户籍不在本市", "2026-11-25"]
+    page = client.get("/records").text
+    assert ">批准</button>" not in page and ">不予批准</button>" not in page
+    assert "不予批准（2026-11-25）" in page
+
+
+def test_approval_in_december_starts_paying_in_january(
+    client: TestClient, form: dict[str, str], clock: Clock, set_clock: Callable[[datetime], None]
+) -> None:
+    receipt_no = _file(client, form)
+    set_clock(clock().replace(month=12, day=15))
+    record = _decide(client, receipt_no, result="approved").json()
+    assert (record["decided_on"], record["start_month"]) == ("2026-12-15", "2027-01")
+    assert _search(client)[1][5:7] == ["100", "2027-01"]
+
+
+def test_deciding_twice_is_refused(client: TestClient, form: dict[str, str]) -> None:
+    receipt_no = _file(client, form)
+    assert _decide(client, receipt_no, result="rejected", reason="材料不全").status_code == 200
+    again = _decide(client, receipt_no, result="approved")
+    assert again.status_code == 409
+    assert again.json() == {"code": "ALREADY_DECIDED", "message": "该申请已审核，不能重复审核"}
+    assert _search(client)[1][3] == "不予批准"
+    twice_by_form = client.post(
+        f"/_sim/applications/{receipt_no}/decision", data={"result": "approved"}
+    )
+    assert twice_by_form.status_code == 409
+    assert "该申请已审核，不能重复审核" in twice_by_form.text
+
+
+def test_refusal_without_a_reason_is_refused(client: TestClient, form: dict[str, str]) -> None:
+    receipt_no = _file(client, form)
+    response = _decide(client, receipt_no, result="rejected")
+    assert response.status_code == 422
+    assert response.json() == {
+        "code": "INVALID",
+        "message": "不予批准须填写理由",
+        "field": "reason",
+    }
+    assert _search(client)[1][3] == "已受理"
+
+
+def test_deciding_an_unknown_receipt_is_not_found(anonymous: TestClient) -> None:
+    response = _decide(anonymous, "MZGL20261125999999", result="approved")
+    assert response.status_code == 404
+    assert response.json() == {"code": "NOT_FOUND", "message": "未找到该受理编号"}
+
+
+# The table as versions before 审核 created it: no decision columns.
+_OLD_SCHEMA = """
+CREATE TABLE applications (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    receipt_no TEXT NOT NULL UNIQUE,
+    status TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    submitted_by TEXT NOT NULL,
+    name TEXT NOT NULL, id_number TEXT NOT NULL, sex TEXT NOT NULL, birth_date TEXT NOT NULL,
+    phone TEXT NOT NULL, address TEXT NOT NULL, community TEXT NOT NULL,
+    allowance_type TEXT NOT NULL, bank TEXT NOT NULL, bank_account TEXT NOT NULL,
+    applied_on TEXT NOT NULL, business_type TEXT NOT NULL
+);
+"""
+
+
+def test_database_from_an_older_version_is_upgraded_on_start(
+    db_path: Path, clock: Clock, form: dict[str, str]
+) -> None:
+    with closing(sqlite3.connect(db_path)) as conn, conn:
+        conn.executescript(_OLD_SCHEMA)
+        row = form | {"receipt_no": "MZGL20261124000001", "status": "已受理"}
+        row |= {"received_at": "2026-11-24T10:00:00+08:00", "submitted_by": USER}
+        conn.execute(
+            f"INSERT INTO applications ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
+            list(row.values()),
+        )
+    app = create_civil_affairs_app(db_path=db_path, accounts={USER: PASSWORD}, clock=clock)
+    client = TestClient(app, follow_redirects=False)
+    client.post("/login", data={"username": USER, "password": PASSWORD})
+    [record] = client.get("/_sim/records").json()
+    assert record == row | {
+        "monthly_amount": None,
+        "start_month": None,
+        "decided_on": None,
+        "decision_reason": None,
+    }
+    assert _search(client)[1][3:] == ["已受理", "2026-11-24 10:00:00", "", "", "", ""]
+    _decide(client, "MZGL20261124000001", result="approved")
+    assert _search(client)[1][3:] == [
+        "已批准",
+        "2026-11-24 10:00:00",
+        "100",
+        "2026-12",
+        "",
+        "2026-11-25",
+    ]

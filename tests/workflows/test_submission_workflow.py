@@ -13,9 +13,13 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from workflows.models import (
+    CheckDecisionInput,
+    DecisionOutput,
+    DecisionPlan,
     DeliverInput,
     DeliverOutput,
     MarkRunningInput,
+    RecordDecisionInput,
     RecordInput,
     RetryDecl,
     SubmissionInput,
@@ -28,11 +32,34 @@ from workflows.submission import SubmissionWorkflow
 class FakeTargets:
     """Records every call; each target behaves as its script says, attempt by attempt."""
 
-    def __init__(self, scripts: dict[str, list[str]]) -> None:
+    def __init__(
+        self, scripts: dict[str, list[str]], decisions: dict[str, list[str]] | None = None
+    ) -> None:
         self.scripts = scripts
+        self.decisions = decisions or {}
         self.attempts: Counter[str] = Counter()
+        self.checks: Counter[str] = Counter()
         self.recorded: list[RecordInput] = []
+        self.decided: list[RecordDecisionInput] = []
         self.running: list[str] = []
+
+    @activity.defn(name="record_decision")
+    def record_decision(self, data: RecordDecisionInput) -> None:
+        self.decided.append(data)
+
+    @activity.defn(name="check_decision")
+    async def check_decision(self, data: CheckDecisionInput) -> DecisionOutput:
+        assert data.receipt_no == f"R-{data.connector_id}"
+        self.checks[data.connector_id] += 1
+        script = self.decisions[data.connector_id]
+        step = script[min(self.checks[data.connector_id], len(script)) - 1]
+        if step == "pending":
+            raise ApplicationError("目标系统尚未审核", type="DecisionPending")
+        if step == "broken":
+            raise ApplicationError("自动填报程序需要维护", type="RobotBroken", non_retryable=True)
+        return DecisionOutput(
+            result="approved", decided_on="2026-11-30", amount="100", starts_on="2026-12-01"
+        )
 
     @activity.defn(name="mark_delivery_running")
     def mark(self, data: MarkRunningInput) -> None:
@@ -57,7 +84,9 @@ class FakeTargets:
         raise ApplicationError("自动填报程序需要维护", type="RobotBroken", non_retryable=True)
 
 
-def _plan(connector_id: str, attempts: int = 5) -> TargetPlan:
+def _plan(
+    connector_id: str, attempts: int = 5, decisions: DecisionPlan | None = None
+) -> TargetPlan:
     return TargetPlan(
         connector_id=connector_id,
         start_to_close_timeout_s=10,
@@ -65,12 +94,20 @@ def _plan(connector_id: str, attempts: int = 5) -> TargetPlan:
         retry=RetryDecl(
             initial_interval_s=0.1, backoff=1.0, maximum_interval_s=0.2, maximum_attempts=attempts
         ),
+        decisions=decisions,
     )
+
+
+_QUICK_DECISIONS = DecisionPlan(first_check_s=0.1, maximum_interval_s=0.2, give_up_after_s=30)
 
 
 async def _run(env: WorkflowEnvironment, fake: FakeTargets, plans: list[TargetPlan]) -> object:
     queue_workers = [
-        Worker(env.client, task_queue=connector_queue(p.connector_id), activities=[fake.deliver])
+        Worker(
+            env.client,
+            task_queue=connector_queue(p.connector_id),
+            activities=[fake.deliver, fake.check_decision],
+        )
         for p in plans
     ]
     with ThreadPoolExecutor(4) as pool:
@@ -78,7 +115,7 @@ async def _run(env: WorkflowEnvironment, fake: FakeTargets, plans: list[TargetPl
             env.client,
             task_queue=ORCHESTRATION,
             workflows=[SubmissionWorkflow],
-            activities=[fake.mark, fake.record],
+            activities=[fake.mark, fake.record, fake.record_decision],
             activity_executor=pool,
         )
         async with AsyncExitStack() as running:
@@ -136,3 +173,50 @@ async def test_gives_up_after_the_connectors_attempt_limit(temporal_env):
     assert fake.attempts["robot_sys"] == 3
     assert result.outcomes["robot_sys"].status == "failed"
     assert result.outcomes["robot_sys"].message == "目标系统暂时无法访问"
+
+
+async def test_waits_for_the_targets_decision_and_records_it_once(temporal_env):
+    fake = FakeTargets(
+        {"robot_sys": ["ok"], "api_sys": ["ok"]},
+        decisions={"robot_sys": ["pending", "pending", "approved"]},
+    )
+    plans = [_plan("robot_sys", decisions=_QUICK_DECISIONS), _plan("api_sys")]
+
+    await _run(temporal_env, fake, plans)
+
+    assert fake.checks == {"robot_sys": 3}  # polled until decided; api_sys reports none
+    [recorded] = fake.decided
+    assert recorded.connector_id == "robot_sys"
+    assert (recorded.decision.result, recorded.decision.amount) == ("approved", "100")
+
+
+async def test_no_decision_is_awaited_for_a_delivery_that_failed(temporal_env):
+    fake = FakeTargets({"robot_sys": ["reject"]}, decisions={"robot_sys": ["approved"]})
+
+    await _run(temporal_env, fake, [_plan("robot_sys", decisions=_QUICK_DECISIONS)])
+
+    assert fake.checks == {}
+    assert fake.decided == []
+
+
+async def test_a_decision_never_given_ends_as_unknown_with_a_reason(temporal_env):
+    fake = FakeTargets({"robot_sys": ["ok"]}, decisions={"robot_sys": ["pending"]})
+    give_up = DecisionPlan(first_check_s=0.1, maximum_interval_s=0.2, give_up_after_s=2)
+
+    await _run(temporal_env, fake, [_plan("robot_sys", decisions=give_up)])
+
+    assert fake.checks["robot_sys"] >= 2
+    [recorded] = fake.decided
+    assert recorded.decision.result == "unknown"
+    assert "未给出审核结果" in (recorded.decision.reason or "")
+
+
+async def test_a_broken_decision_check_stops_polling_and_says_why(temporal_env):
+    fake = FakeTargets({"robot_sys": ["ok"]}, decisions={"robot_sys": ["broken", "approved"]})
+
+    await _run(temporal_env, fake, [_plan("robot_sys", decisions=_QUICK_DECISIONS)])
+
+    assert fake.checks["robot_sys"] == 1
+    [recorded] = fake.decided
+    assert recorded.decision.result == "unknown"
+    assert "自动填报程序需要维护" in (recorded.decision.reason or "")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -11,7 +13,7 @@ import pytest
 
 from connectors.civil_affairs import connector
 from connectors.sdk import Application, BrowserPool
-from hub.errors import BusinessRejection, CredentialsRejected
+from hub.errors import BusinessRejection, CredentialsRejected, RobotBroken
 from simulators import create_civil_affairs_app
 from tests._servers import serve
 
@@ -141,3 +143,66 @@ def test_mapping_is_pure_and_covers_the_manifest_fields(application: Application
     assert values["出生日期"] == "1942-03-15"
     assert connector.map(application) == values
     assert application.model_dump() == before
+
+
+async def _decide(base_url: str, receipt_no: str, body: dict[str, str]) -> None:
+    async with httpx.AsyncClient(base_url=base_url) as http:
+        answer = await http.post(f"/_sim/applications/{receipt_no}/decision", json=body)
+        answer.raise_for_status()
+
+
+async def test_reads_the_reviewers_decision_from_the_search_page(
+    civil_affairs: str,
+    browsers: BrowserPool,
+    recorder: DeliveryRecorder,
+    application: Application,
+) -> None:
+    receipt = await connector.deliver(
+        recorder.context(_config(civil_affairs), browsers=browsers), application
+    )
+    ctx = recorder.context(_config(civil_affairs), browsers=browsers)
+    assert await connector.check_decision(ctx, application, receipt.receipt_no) is None
+
+    await _decide(civil_affairs, receipt.receipt_no, {"result": "approved"})
+    decision = await connector.check_decision(ctx, application, receipt.receipt_no)
+
+    [record] = await _records(civil_affairs)
+    assert decision is not None
+    assert decision.result == "approved"
+    assert decision.amount == Decimal(record["monthly_amount"])
+    assert decision.starts_on == date.fromisoformat(f"{record['start_month']}-01")
+    assert decision.decided_on == date.fromisoformat(record["decided_on"])
+    assert len(await _records(civil_affairs)) == 1  # reading files nothing
+
+
+async def test_a_refusal_comes_back_with_the_reviewers_reason(
+    civil_affairs: str,
+    browsers: BrowserPool,
+    recorder: DeliveryRecorder,
+    application: Application,
+) -> None:
+    ctx = recorder.context(_config(civil_affairs), browsers=browsers)
+    receipt = await connector.deliver(ctx, application)
+    await _decide(
+        civil_affairs, receipt.receipt_no, {"result": "rejected", "reason": "已享受同类补贴"}
+    )
+
+    decision = await connector.check_decision(ctx, application, receipt.receipt_no)
+
+    assert decision is not None
+    assert (decision.result, decision.reason, decision.amount) == (
+        "rejected",
+        "已享受同类补贴",
+        None,
+    )
+
+
+async def test_a_receipt_the_search_does_not_show_means_the_robot_is_broken(
+    civil_affairs: str,
+    browsers: BrowserPool,
+    recorder: DeliveryRecorder,
+    application: Application,
+) -> None:
+    ctx = recorder.context(_config(civil_affairs), browsers=browsers)
+    with pytest.raises(RobotBroken):
+        await connector.check_decision(ctx, application, "MZGL20260101999999")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import socket
 from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -228,3 +230,49 @@ def test_mapping_is_pure_and_covers_the_manifest_fields(application: Application
     assert body["birth_date"] == "1942-03-15"
     assert connector.map(application) == body
     assert application.model_dump() == before
+
+
+async def _decide(base_url: str, receipt_no: str, body: dict[str, str]) -> None:
+    async with httpx.AsyncClient(base_url=base_url) as http:
+        answer = await http.post(f"/_sim/applications/{receipt_no}/decision", json=body)
+        answer.raise_for_status()
+
+
+async def test_reads_the_platforms_decision_by_receipt(
+    platform: str, recorder: DeliveryRecorder, application: Application
+) -> None:
+    ctx = recorder.context(_config(platform))
+    receipt = await connector.deliver(ctx, application)
+    assert await connector.check_decision(ctx, application, receipt.receipt_no) is None
+
+    await _decide(platform, receipt.receipt_no, {"result": "approved"})
+    decision = await connector.check_decision(ctx, application, receipt.receipt_no)
+
+    [record] = await _records(platform)
+    assert decision is not None
+    assert (decision.result, decision.amount_per) == ("approved", "月")
+    assert decision.amount == Decimal(record["monthly_amount"])
+    assert decision.starts_on == date.fromisoformat(f"{record['start_month']}-01")
+    assert decision.decided_on == date.fromisoformat(record["decided_on"])
+
+
+async def test_a_refusal_comes_back_with_the_platforms_reason(
+    platform: str, recorder: DeliveryRecorder, application: Application
+) -> None:
+    ctx = recorder.context(_config(platform))
+    receipt = await connector.deliver(ctx, application)
+    await _decide(platform, receipt.receipt_no, {"result": "rejected", "reason": "户籍不在本市"})
+
+    decision = await connector.check_decision(ctx, application, receipt.receipt_no)
+
+    assert decision is not None
+    assert (decision.result, decision.reason, decision.amount) == ("rejected", "户籍不在本市", None)
+
+
+async def test_an_unknown_receipt_means_the_connector_is_broken(
+    platform: str, recorder: DeliveryRecorder, application: Application
+) -> None:
+    with pytest.raises(RobotBroken):
+        await connector.check_decision(
+            recorder.context(_config(platform)), application, "YL20260101999999"
+        )

@@ -1,3 +1,5 @@
+from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import pytest
@@ -8,6 +10,7 @@ from hub.crypto import FieldCipher
 from hub.errors import NotFound
 from hub.store import (
     Delivery,
+    DeliveryDecision,
     DeliveryResult,
     Evidence,
     Resident,
@@ -18,6 +21,7 @@ from hub.store import (
     get_scoped_submission,
     load_evidence,
     mark_delivery_running,
+    record_delivery_decision,
     record_delivery_result,
     save_evidence,
     session_scope,
@@ -307,3 +311,83 @@ def test_submission_data_and_evidence_are_encrypted_at_rest(
     for secret in secrets:
         assert not any(secret in str(v) for v in values), secret
     assert not any(isinstance(v, bytes) and b"%PDF" in v for v in values)
+
+
+def decide(engine: Engine, submission: Submission, target: str, decision: DeliveryDecision) -> None:
+    with session_scope(engine) as session:
+        record_delivery_decision(
+            session=session,
+            submission_id=submission.id,
+            target=target,
+            title=f"高龄津贴申请 → {target}",
+            decision=decision,
+        )
+
+
+def test_an_approval_lands_on_the_delivery_and_the_timeline_once(
+    engine: Engine, resident: Resident, submission: Submission
+) -> None:
+    record(engine, submission, "civil_affairs", DeliveryResult(status="succeeded", receipt_no="A1"))
+    approved = DeliveryDecision(
+        result="approved",
+        amount=Decimal("100"),
+        amount_per="月",
+        starts_on=date(2026, 12, 1),
+        decided_on=date(2026, 11, 30),
+    )
+    decide(engine, submission, "civil_affairs", approved)
+    # Recorded twice (an activity retried after its write): the first stays, no second line.
+    decide(engine, submission, "civil_affairs", DeliveryDecision(result="rejected", reason="x"))
+
+    with Session(engine) as session:
+        view = view_submission(session=session, submission=submission)
+        entries = timeline(session=session, resident=resident)
+    civil = next(d for d in view.deliveries if d.target == "civil_affairs")
+    assert civil.decision is not None
+    assert (civil.decision.result, civil.decision.amount) == ("approved", "100.00")
+    assert (civil.decision.starts_on, civil.decision.decided_on) == ("2026-12-01", "2026-11-30")
+    assert civil.decision.summary == "审核通过，每月100元，自2026-12-01起发放"
+    assert [e.summary for e in entries if e.kind == "decision"] == [
+        "高龄津贴申请 → civil_affairs：审核通过，每月100元，自2026-12-01起发放"
+    ]
+    assert next(e for e in entries if e.kind == "decision").receipt_no == "A1"
+    assert count(engine, ResidentEvent) == 2  # the delivery line and the decision line
+
+
+def test_a_refusal_keeps_the_targets_reason(engine: Engine, submission: Submission) -> None:
+    record(engine, submission, "elderly_api", DeliveryResult(status="succeeded", receipt_no="Y1"))
+    refused = DeliveryDecision(
+        result="rejected", decided_on=date(2026, 11, 30), reason="户籍不在本市"
+    )
+    decide(engine, submission, "elderly_api", refused)
+
+    with Session(engine) as session:
+        view = view_submission(session=session, submission=submission)
+    api = next(d for d in view.deliveries if d.target == "elderly_api")
+    assert api.decision is not None
+    assert (api.decision.amount, api.decision.summary) == (None, "不予批准：户籍不在本市")
+
+
+@pytest.mark.parametrize(
+    ("amount", "words"),
+    [
+        (Decimal("12.5"), "每月12.50元"),
+        (Decimal("0.01"), "每月0.01元"),
+        (Decimal("300"), "每月300元"),
+    ],
+)
+def test_amounts_are_kept_to_the_fen(
+    engine: Engine, submission: Submission, amount: Decimal, words: str
+) -> None:
+    decide(
+        engine,
+        submission,
+        "civil_affairs",
+        DeliveryDecision(result="approved", amount=amount, amount_per="月"),
+    )
+    with Session(engine) as session:
+        view = view_submission(session=session, submission=submission)
+    civil = next(d for d in view.deliveries if d.target == "civil_affairs")
+    assert civil.decision is not None
+    assert civil.decision.amount == f"{amount:.2f}"
+    assert civil.decision.summary == f"审核通过，{words}"

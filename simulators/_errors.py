@@ -1,0 +1,27 @@
+"""Error bodies both simulators send as JSON: {"code", "message"}, plus "field" for validation
+failures (null when the body as a whole is wrong)."""
+
+from __future__ import annotations
+
+
+class ApiError(Exception):
+    def __init__(self, status_code: int, code: str, message: str, field: str | None = None) -> None:
+        super().__init__(code)
+        self.status_code = status_code
+        self.code = code
+        self.message = message
+        self.field = field
+
+    def body(self) -> dict[str, str | None]:
+        body: dict[str, str | None] = {"code": self.code, "message": self.message}
+        if self.code == "INVALID":
+            body["field"] = self.field
+        return body
+
+
+def invalid(message: str, field: str | None) -> ApiError:
+    return ApiError(422, "INVALID", message, field)
+
+
+def not_found() -> ApiError:
+    return ApiError(404, "NOT_FOUND", "未找到该受理编号")
