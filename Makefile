@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint typecheck unit install system-deps clean
+.PHONY: run test lint typecheck unit bench install system-deps clean
 
 run: install
 	$(BIN)/python -m hub.devstack
@@ -25,6 +25,11 @@ typecheck: install
 
 unit: install
 	$(BIN)/pytest -q -m "not e2e"
+
+# Speed targets, ours beside the baselines measured in the same run (minutes, not part of test).
+bench: install
+	PYTHONPATH=. $(BIN)/python bench/store.py
+	PYTHONPATH=. $(BIN)/python bench/startup.py
 
 install: $(VENV)/.installed system-deps
 	@ls /usr/lib/jvm/*/bin/java >/dev/null 2>&1 || $(BIN)/pip install -q -e '.[dev,jdk]'

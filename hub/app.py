@@ -19,15 +19,19 @@ from hub._state import HubState
 from hub.api import router as api_router
 from hub.api._imports import router as imports_api_router
 from hub.api._reports import router as reports_api_router
+from hub.api._things import router as things_api_router
 from hub.auth import OidcClient
 from hub.auth._routes import router as auth_router
 from hub.crypto import FieldCipher
 from hub.errors import HubError, InvalidInput, Unauthenticated, chinese_field_errors
 from hub.portal import router as portal_router
 from hub.portal import templates
+from hub.portal._edits import router as edits_portal_router
+from hub.portal._events import router as events_portal_router
 from hub.portal._imports import router as imports_portal_router
 from hub.portal._reports import router as reports_portal_router
 from hub.portal._things import router as things_portal_router
+from hub.portal._vehicles import router as vehicles_portal_router
 from hub.settings import Settings, get_settings
 from hub.store import make_engine
 from identity import TokenValidator
@@ -68,10 +72,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api_router)
     app.include_router(reports_api_router)
     app.include_router(imports_api_router)
+    app.include_router(things_api_router)
     app.include_router(portal_router)
     app.include_router(reports_portal_router)
     app.include_router(imports_portal_router)
     app.include_router(things_portal_router)
+    app.include_router(vehicles_portal_router)
+    app.include_router(edits_portal_router)
+    app.include_router(events_portal_router)
     app.add_exception_handler(HubError, _handle_hub_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _handle_invalid_request)  # type: ignore[arg-type]
 

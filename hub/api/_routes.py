@@ -1,4 +1,5 @@
-"""The REST API: residents, submissions and evidence, scoped to the caller's community."""
+"""The REST API: residents, households, houses, events, submissions and evidence, scoped to the
+caller's community (organizations and vehicles: hub.api._things)."""
 
 from __future__ import annotations
 
@@ -17,12 +18,14 @@ from hub.store import (
     ChangeView,
     CommunityFigures,
     EventCreate,
+    EventUpdate,
     HouseDetail,
     Household,
     HouseholdDetail,
     HouseholdMember,
+    HouseholdUpdate,
+    HouseUpdate,
     HouseView,
-    OrganizationCreate,
     Resident,
     ResidentCreate,
     ResidentPublic,
@@ -30,11 +33,9 @@ from hub.store import (
     RevealedFacts,
     SubmissionView,
     TimelineEntry,
-    VehicleCreate,
-    add_organization,
-    add_vehicle,
     create_resident,
     events_of_month,
+    get_scoped_event,
     get_scoped_house,
     get_scoped_household,
     get_scoped_resident,
@@ -45,7 +46,6 @@ from hub.store import (
     household_detail,
     household_members,
     load_evidence,
-    organizations_of,
     overview,
     record_event,
     resident_public,
@@ -54,8 +54,10 @@ from hub.store import (
     set_tags,
     tags_of,
     timeline,
+    update_event,
+    update_house,
+    update_household,
     update_resident,
-    vehicles_of,
     view_submission,
 )
 from hub.submitting import CLIENT_KEY_PATTERN
@@ -202,6 +204,14 @@ def post_event(body: EventCreate, user: Worker, session: SessionDep) -> EventPub
     return EventPublic.model_validate(row, from_attributes=True)
 
 
+@router.patch("/events/{event_id}")
+def patch_event(event_id: int, body: EventUpdate, user: Worker, session: SessionDep) -> EventPublic:
+    """Correct an event, or mark it 已办结 (closed) or reopen it; only the fields given change."""
+    event = get_scoped_event(session=session, event_id=event_id, community=community_of(user))
+    row = update_event(session=session, event=event, data=body)
+    return EventPublic.model_validate(row, from_attributes=True)
+
+
 @router.get("/events")
 def get_events(user: Worker, session: SessionDep, month: str) -> list[EventPublic]:
     """The community's daily work in one month (YYYY-MM), oldest first."""
@@ -251,14 +261,6 @@ def get_submission(submission_id: str, user: Worker, session: SessionDep) -> Sub
     return view_submission(session=session, submission=submission)
 
 
-class OrganizationPublic(OrganizationCreate):
-    id: int
-
-
-class VehiclePublic(VehicleCreate):
-    id: int
-
-
 @router.get("/households/{household_id}")
 def get_household(
     household_id: int, user: Worker, state: StateDep, session: SessionDep
@@ -270,6 +272,18 @@ def get_household(
     return household_detail(session=session, cipher=state.cipher, household=household)
 
 
+@router.patch("/households/{household_id}")
+def patch_household(
+    household_id: int, body: HouseholdUpdate, user: Worker, state: StateDep, session: SessionDep
+) -> HouseholdDetail:
+    """Correct a household's address or type; only the fields given change."""
+    household = get_scoped_household(
+        session=session, household_id=household_id, community=community_of(user)
+    )
+    update_household(session=session, household=household, data=body)
+    return household_detail(session=session, cipher=state.cipher, household=household)
+
+
 @router.get("/houses/{house_id}")
 def get_house(house_id: int, user: Worker, state: StateDep, session: SessionDep) -> HouseDetail:
     """A house (房): its safety status, who lives there, and its timeline (e.g. 安全排查)."""
@@ -277,39 +291,14 @@ def get_house(house_id: int, user: Worker, state: StateDep, session: SessionDep)
     return house_detail(session=session, cipher=state.cipher, house=house)
 
 
-@router.get("/organizations")
-def get_organizations(user: Worker, session: SessionDep) -> list[OrganizationPublic]:
-    """Organizations in the caller's community (社会组织, 企业, 物业…)."""
-    rows = organizations_of(session=session, community=community_of(user))
-    return [OrganizationPublic.model_validate(r, from_attributes=True) for r in rows]
-
-
-@router.post("/organizations", status_code=201)
-def post_organization(
-    body: OrganizationCreate, user: Worker, session: SessionDep
-) -> OrganizationPublic:
-    """Register an organization of the caller's community."""
-    row = add_organization(session=session, data=body, community=community_of(user))
-    return OrganizationPublic.model_validate(row, from_attributes=True)
-
-
-@router.get("/vehicles")
-def get_vehicles(user: Worker, session: SessionDep) -> list[VehiclePublic]:
-    """Vehicles registered in the caller's community."""
-    rows = vehicles_of(session=session, community=community_of(user))
-    return [VehiclePublic.model_validate(r, from_attributes=True) for r in rows]
-
-
-@router.post("/vehicles", status_code=201)
-def post_vehicle(body: VehicleCreate, user: Worker, session: SessionDep) -> VehiclePublic:
-    """Register a vehicle; its owner, if given, must be a resident of the caller's community."""
-    community = community_of(user)
-    if body.owner_resident_id is not None:
-        get_scoped_resident(
-            session=session, resident_id=body.owner_resident_id, community=community
-        )
-    row = add_vehicle(session=session, data=body, community=community)
-    return VehiclePublic.model_validate(row, from_attributes=True)
+@router.patch("/houses/{house_id}")
+def patch_house(
+    house_id: int, body: HouseUpdate, user: Worker, state: StateDep, session: SessionDep
+) -> HouseDetail:
+    """Correct a house's use, ownership or safety status; only the fields given change."""
+    house = get_scoped_house(session=session, house_id=house_id, community=community_of(user))
+    update_house(session=session, house=house, data=body)
+    return house_detail(session=session, cipher=state.cipher, house=house)
 
 
 @router.get("/overview")

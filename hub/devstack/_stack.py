@@ -16,7 +16,7 @@ from hub.devstack._java import find_java_home
 from hub.devstack._keycloak import ensure_keycloak, keycloak_service
 from hub.devstack._process import Service, ServiceFailed
 from hub.settings import Settings
-from hub.store import make_engine, migrate, session_scope
+from hub.store import index_all_names, make_engine, migrate, session_scope
 from identity import provision
 from workflows.queues import ORCHESTRATION
 
@@ -72,8 +72,11 @@ class Stack:
     def _prepare_store(self) -> None:
         migrate(self.settings.database_url)
         engine = make_engine(self.settings.database_url)
+        cipher = FieldCipher(**self.settings.crypto.model_dump())
         with session_scope(engine) as session:
-            seed_demo(session=session, cipher=FieldCipher(**self.settings.crypto.model_dump()))
+            seed_demo(session=session, cipher=cipher)
+            # Data kept from before the name index existed becomes searchable by part of a name.
+            index_all_names(session=session, cipher=cipher)
         engine.dispose()
 
     def _provision_realm(self) -> None:

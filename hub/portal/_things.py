@@ -1,4 +1,5 @@
-"""Portal pages for the community's organizations (组织) and vehicles (车辆): list and register."""
+"""Portal pages for the community's organizations (组织): list, register, correct and remove
+(注销, kept in the history). Vehicles: hub.portal._vehicles."""
 
 from __future__ import annotations
 
@@ -8,26 +9,23 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from hub.deps import PortalSessionDep, SessionDep, StateDep, Worker, community_of
-from hub.errors import InvalidInput, chinese_field_errors
-from hub.idcard import mask_name
+from hub.deps import PortalSessionDep, SessionDep, Worker, community_of
+from hub.errors import chinese_field_errors
+from hub.portal._edit_form import EditForm, Input, edit_page, read_changes, same, typed_values
 from hub.portal._render import page
 from hub.store import (
     ORGANIZATION_KINDS,
+    Organization,
     OrganizationCreate,
-    Resident,
-    VehicleCreate,
+    OrganizationUpdate,
     add_organization,
-    add_vehicle,
+    get_scoped_organization,
     organizations_of,
-    resident_name,
-    search_residents,
-    vehicles_of,
+    remove_organization,
+    update_organization,
 )
 
 router = APIRouter(include_in_schema=False)
-
-VEHICLE_KINDS = ("小型汽车", "新能源小型汽车", "摩托车", "电动自行车", "货车", "其他")
 
 
 @router.get("/organizations")
@@ -65,51 +63,83 @@ def register_organization(
     return RedirectResponse("/organizations?added=1", status_code=303)
 
 
-@router.get("/vehicles")
-def vehicles(
-    request: Request, user: Worker, state: StateDep, session: SessionDep, portal: PortalSessionDep
-) -> HTMLResponse:
-    return _vehicles_page(request, portal, state, session, community_of(user))
+def _organization_form(row: Organization) -> EditForm:
+    return EditForm(
+        title=f"修改组织：{row.name}",
+        action=f"/organizations/{row.id}/edit",
+        back="/organizations",
+        remove_action=f"/organizations/{row.id}/delete",
+        inputs=[
+            Input("name", "名称", attrs='maxlength="100"'),
+            Input("kind", "类型", choices=same(ORGANIZATION_KINDS)),
+            Input(
+                "credit_code",
+                "统一社会信用代码",
+                required=False,
+                help="18位，选填",
+                attrs='maxlength="18" autocapitalize="characters"',
+            ),
+            Input("address", "地址", required=False, attrs='maxlength="200"'),
+        ],
+    )
 
 
-@router.post("/vehicles", response_model=None)
-def register_vehicle(
+def _organization_values(row: Organization) -> dict[str, str]:
+    return {
+        "name": row.name,
+        "kind": row.kind,
+        "credit_code": row.credit_code or "",
+        "address": row.address or "",
+    }
+
+
+@router.get("/organizations/{organization_id}/edit")
+def edit_organization(
     request: Request,
+    organization_id: int,
     user: Worker,
-    state: StateDep,
     session: SessionDep,
     portal: PortalSessionDep,
-    plate_no: Annotated[str, Form()] = "",
-    kind: Annotated[str, Form()] = "",
-    owner: Annotated[str, Form()] = "",
+) -> HTMLResponse:
+    row = get_scoped_organization(
+        session=session, organization_id=organization_id, community=community_of(user)
+    )
+    return edit_page(request, portal, _organization_form(row), _organization_values(row))
+
+
+@router.post("/organizations/{organization_id}/edit", response_model=None)
+async def save_organization(
+    request: Request,
+    organization_id: int,
+    user: Worker,
+    session: SessionDep,
+    portal: PortalSessionDep,
 ) -> Response:
-    """Register a vehicle; the owner is found by full name or ID number among her residents."""
-    community = community_of(user)
-    values = {"plate_no": plate_no, "kind": kind, "owner": owner}
-    errors: dict[str, str] = {}
-    owner_id = None
-    if owner.strip():
-        found = search_residents(
-            session=session, cipher=state.cipher, community=community, query=owner.strip()
-        )
-        if not found:
-            errors["owner"] = "本社区没有找到这位居民，请填写姓名或完整身份证号"
-        elif len(found) > 1:
-            errors["owner"] = f"找到{len(found)}位居民，请填写完整身份证号以确定车主"
-        else:
-            owner_id = found[0].id
-    try:
-        data = VehicleCreate(plate_no=plate_no, kind=kind or "小型汽车", owner_resident_id=owner_id)
-    except ValidationError as exc:
-        errors = {**chinese_field_errors(exc.errors()), **errors}
-    if errors:
-        return _vehicles_page(request, portal, state, session, community, values, errors)
-    try:
-        add_vehicle(session=session, data=data, community=community)
-    except InvalidInput as exc:
-        errors = exc.field_errors or {"plate_no": exc.user_message}
-        return _vehicles_page(request, portal, state, session, community, values, errors)
-    return RedirectResponse("/vehicles?added=1", status_code=303)
+    """Correct an organization; an emptied credit code or address is cleared."""
+    row = get_scoped_organization(
+        session=session, organization_id=organization_id, community=community_of(user)
+    )
+    form = _organization_form(row)
+    typed = typed_values(await request.form(), form.inputs)
+    data, errors = read_changes(
+        model=OrganizationUpdate, inputs=form.inputs, typed=typed, current=_organization_values(row)
+    )
+    if data is None:
+        return edit_page(request, portal, form, typed, errors)
+    update_organization(session=session, organization=row, data=data)
+    return RedirectResponse("/organizations?saved=1", status_code=303)
+
+
+@router.post("/organizations/{organization_id}/delete")
+def delete_organization(
+    organization_id: int, user: Worker, session: SessionDep
+) -> RedirectResponse:
+    """注销 an organization; the history keeps what it held and who removed it."""
+    row = get_scoped_organization(
+        session=session, organization_id=organization_id, community=community_of(user)
+    )
+    remove_organization(session=session, organization=row)
+    return RedirectResponse("/organizations?removed=1", status_code=303)
 
 
 def _organizations_page(
@@ -127,37 +157,6 @@ def _organizations_page(
         status_code=422 if errors else 200,
         organizations=organizations_of(session=session, community=community),
         kinds=ORGANIZATION_KINDS,
-        values=values or {},
-        errors=errors or {},
-        added=request.query_params.get("added") == "1",
-    )
-
-
-def _vehicles_page(
-    request: Request,
-    portal: PortalSessionDep,
-    state: StateDep,
-    session: SessionDep,
-    community: str,
-    values: dict[str, str] | None = None,
-    errors: dict[str, str] | None = None,
-) -> HTMLResponse:
-    rows = vehicles_of(session=session, community=community)
-    owners: dict[int, str] = {}
-    for row in rows:
-        if row.owner_resident_id is not None and row.owner_resident_id not in owners:
-            resident = session.get(Resident, row.owner_resident_id)
-            if resident is not None:
-                name = resident_name(cipher=state.cipher, resident=resident)
-                owners[row.owner_resident_id] = mask_name(name)
-    return page(
-        request,
-        "vehicles.html",
-        portal,
-        status_code=422 if errors else 200,
-        vehicles=rows,
-        owners=owners,
-        kinds=VEHICLE_KINDS,
         values=values or {},
         errors=errors or {},
         added=request.query_params.get("added") == "1",

@@ -9,14 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, get_args
 
-from hub.store import TAGS
+from hub.store import HOUSE_USES, OWNERSHIPS, SAFETY_STATUSES, TAGS
 
 Source = Literal["residents", "households", "houses", "events"]
 Kind = Literal["text", "number", "date"]
 
-SAFETY_STATUSES = ("安全", "一般隐患", "C级危房", "D级危房")
-HOUSE_USES = ("住宅", "商业", "办公", "其他")
-OWNERSHIPS = ("自有", "租赁", "公房", "其他")
 #: The ledger's kinds: the community's own work, then deliveries to line departments.
 WORK_KINDS = ("走访", "投诉", "服务", "活动", "报送")
 SEXES = ("男", "女")

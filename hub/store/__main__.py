@@ -1,4 +1,4 @@
-"""Store maintenance: ``python -m hub.store migrate`` and ``python -m hub.store rotate-keys``.
+"""Store maintenance: ``python -m hub.store migrate``, ``rotate-keys`` and ``index-names``.
 
 Both read the hub's settings (``HUB_*`` environment variables) and may run while the hub does.
 """
@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from hub.crypto import FieldCipher
 from hub.errors import ConfigurationError
 from hub.settings import Settings, get_settings
-from hub.store._db import make_engine, migrate
+from hub.store._db import make_engine, migrate, session_scope
+from hub.store._residents import index_all_names
 from hub.store._rotate import RotationReport, rotate_keys
 
 _COLUMNS = ("column", "re-encrypted", "already current", "skipped", "left")
@@ -36,6 +37,17 @@ def _rotate_keys(settings: Settings) -> None:
     engine = make_engine(settings.database_url)
     try:
         print(_format_report(rotate_keys(engine=engine, cipher=cipher)))
+    finally:
+        engine.dispose()
+
+
+def _index_names(settings: Settings) -> None:
+    cipher = FieldCipher(**settings.crypto.model_dump())
+    engine = make_engine(settings.database_url)
+    try:
+        with session_scope(engine) as session:
+            done = index_all_names(session=session, cipher=cipher)
+        print(f"name pieces written for {done} residents who had none")
     finally:
         engine.dispose()
 
@@ -69,6 +81,10 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "rotate-keys", help="re-encrypt personal data under HUB_CRYPTO__CURRENT_KEY"
     ).set_defaults(run=_rotate_keys)
+    commands.add_parser(
+        "index-names",
+        help="write the name-search pieces of residents stored before migration 0005",
+    ).set_defaults(run=_index_names)
     return parser
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, field_validator
 from sqlmodel import Session, col, select
@@ -12,15 +12,17 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from hub.clock import beijing_today
 from hub.crypto import FieldCipher
-from hub.errors import InvalidInput
+from hub.errors import InvalidInput, NotFound
 from hub.store._models import Resident
 from hub.store._models_daily import ChangeRecord, CommunityEvent, ResidentTag
+from hub.store._patch import NOT_NULL, apply_patch
 from hub.store._residents import decrypt_phone, resident_id_number
 from hub.store._timeline import EVENT_WORDS
 
 #: The tags a community keeps on residents (重点人群). 高龄 is also derived from age for reports.
 TAGS = ("高龄", "独居", "空巢", "退役军人", "残疾人", "低保", "特困", "党员", "重点关注")
 EVENT_KINDS = EVENT_WORDS
+EVENT_STATUSES = {"open": "未办结", "closed": "已办结"}
 
 
 class EventCreate(BaseModel):
@@ -37,6 +39,23 @@ class EventCreate(BaseModel):
     def _kind(cls, value: str) -> str:
         if value not in EVENT_KINDS:
             raise ValueError(f"事件类型应为：{'、'.join(EVENT_KINDS.values())}")
+        return value
+
+
+class EventUpdate(BaseModel):
+    """A correction of an event, or closing (已办结) or reopening it: only given fields change."""
+
+    title: Annotated[str | None, NOT_NULL] = Field(default=None, min_length=2, max_length=100)
+    detail: Annotated[str | None, NOT_NULL] = Field(default=None, max_length=2000)
+    occurred_on: Annotated[date | None, NOT_NULL] = None
+    status: Annotated[str | None, NOT_NULL] = None
+
+    @field_validator("status")
+    @classmethod
+    def _status(cls, value: str | None) -> str | None:
+        if value is not None and value not in EVENT_STATUSES:
+            words = "、".join(f"{k}（{w}）" for k, w in EVENT_STATUSES.items())
+            raise ValueError(f"状态应为：{words}")
         return value
 
 
@@ -67,6 +86,23 @@ def record_event(
     session.add(row)
     session.flush()
     return row
+
+
+def get_scoped_event(*, session: Session, event_id: int, community: str) -> CommunityEvent:
+    event = session.get(CommunityEvent, event_id)
+    if event is None or event.community_code != community:
+        raise NotFound(f"event {event_id} not in scope")
+    return event
+
+
+def update_event(*, session: Session, event: CommunityEvent, data: EventUpdate) -> CommunityEvent:
+    """Correct an event or close/reopen it; the history (hers too, if it is about her) keeps who."""
+    if data.occurred_on is not None and data.occurred_on > beijing_today():
+        raise InvalidInput("event in future", field_errors={"occurred_on": "发生日期不能晚于今天"})
+    apply_patch(event, data)
+    session.add(event)
+    session.flush()
+    return event
 
 
 def events_of_month(*, session: Session, community: str, month: str) -> list[CommunityEvent]:

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from typing import Annotated
+
+from pydantic import BaseModel, Field, field_validator
 from sqlmodel import Session, col, select
 
 from hub.crypto import FieldCipher
 from hub.errors import NotFound
 from hub.idcard import mask_name
 from hub.store._models import House, Household, Resident
+from hub.store._patch import NOT_NULL, apply_patch
 from hub.store._residents import resident_name
 from hub.store._timeline import TimelineEntry, timeline_of
+
+#: The words a household's type and a house's use, ownership and safety status are kept in.
+HOUSEHOLD_TYPES = ("家庭户", "集体户")
+HOUSE_USES = ("住宅", "商业", "办公", "其他")
+OWNERSHIPS = ("自有", "租赁", "公房", "其他")
+SAFETY_STATUSES = ("安全", "一般隐患", "C级危房", "D级危房")
 
 
 class HouseholdMember(BaseModel):
@@ -83,6 +92,63 @@ class HouseDetail(HouseView):
     households: list[int]
     residents: list[HouseholdMember]
     timeline: list[TimelineEntry]
+
+
+class HouseholdUpdate(BaseModel):
+    """A correction of a household: only the fields given change."""
+
+    address: Annotated[str | None, NOT_NULL] = Field(default=None, min_length=2, max_length=200)
+    household_type: Annotated[str | None, NOT_NULL] = None
+
+    @field_validator("household_type")
+    @classmethod
+    def _type(cls, value: str | None) -> str | None:
+        return _one_of(value, HOUSEHOLD_TYPES, "户类型")
+
+
+class HouseUpdate(BaseModel):
+    """A correction of a house (e.g. after a safety inspection): only the fields given change."""
+
+    use: Annotated[str | None, NOT_NULL] = None
+    ownership: Annotated[str | None, NOT_NULL] = None
+    safety_status: Annotated[str | None, NOT_NULL] = None
+
+    @field_validator("use")
+    @classmethod
+    def _use(cls, value: str | None) -> str | None:
+        return _one_of(value, HOUSE_USES, "房屋用途")
+
+    @field_validator("ownership")
+    @classmethod
+    def _ownership(cls, value: str | None) -> str | None:
+        return _one_of(value, OWNERSHIPS, "产权")
+
+    @field_validator("safety_status")
+    @classmethod
+    def _safety(cls, value: str | None) -> str | None:
+        return _one_of(value, SAFETY_STATUSES, "安全状况")
+
+
+def _one_of(value: str | None, allowed: tuple[str, ...], what: str) -> str | None:
+    if value is not None and value not in allowed:
+        raise ValueError(f"{what}应为：{'、'.join(allowed)}")
+    return value
+
+
+def update_household(*, session: Session, household: Household, data: HouseholdUpdate) -> Household:
+    """Correct a household's address or type; the history records who did it."""
+    apply_patch(household, data)
+    session.add(household)
+    session.flush()
+    return household
+
+
+def update_house(*, session: Session, house: House, data: HouseUpdate) -> House:
+    """Correct a house's use, ownership or safety status; the history records who did it."""
+    apply_patch(house, data)
+    session.add(house)
+    session.flush()
+    return house
 
 
 def get_scoped_household(*, session: Session, household_id: int, community: str) -> Household:

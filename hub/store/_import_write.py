@@ -18,6 +18,7 @@ from hub.store._import_read import Table
 from hub.store._import_rows import Home, Row
 from hub.store._models import House, Household, Resident, utcnow
 from hub.store._models_daily import ResidentTag
+from hub.store._name_search import index_names
 from hub.store._residents import new_resident_row, set_encrypted_fields
 
 Progress = Callable[[int], None]
@@ -152,6 +153,11 @@ def _create(
     ]
     session.add_all(residents)
     session.flush()
+    index_names(
+        session,
+        cipher,
+        [(r.id or 0, community, row.name) for r, (row, _) in zip(residents, batch, strict=True)],
+    )
     tags = [
         ResidentTag(resident_id=resident.id or 0, tag=tag)
         for resident, (row, _) in zip(residents, batch, strict=True)
@@ -172,7 +178,9 @@ def _update(batch: list[tuple[Row, Existing]], session: Session, cipher: FieldCi
         phone = row.phone if row.phone != found.phone else None  # None: an empty cell keeps hers
         if name is not None or phone is not None:
             resident = residents[found.id]
-            set_encrypted_fields(cipher=cipher, resident=resident, name=name, phone=phone)
+            set_encrypted_fields(
+                session=session, cipher=cipher, resident=resident, name=name, phone=phone
+            )
             resident.updated_at = utcnow()
         if row.tags is not None:
             current = tags[found.id]

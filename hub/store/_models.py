@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Column, LargeBinary, UniqueConstraint
+from sqlalchemy import Column, Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -42,7 +42,7 @@ class Household(SQLModel, table=True):
 class Resident(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     community_code: str = Field(foreign_key="community.code", index=True)
-    household_id: int | None = Field(default=None, foreign_key="household.id")
+    household_id: int | None = Field(default=None, foreign_key="household.id", index=True)
     relation_to_head: str = "户主"
     name_enc: str
     name_index: str = Field(index=True)
@@ -54,6 +54,22 @@ class Resident(SQLModel, table=True):
     birth_date: date
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ResidentNameToken(SQLModel, table=True):
+    """Truncated blind indexes of the one- and two-character pieces of her name, so part of a
+    name finds her without decrypting the whole community; the few false matches a truncated
+    index lets through are dropped after decrypting the candidates. Derived data: rebuilt from
+    the name, never in the change history."""
+
+    __table_args__ = (
+        Index("ix_residentnametoken_lookup", "community_code", "token", "resident_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    resident_id: int = Field(foreign_key="resident.id", index=True)
+    community_code: str = Field(foreign_key="community.code")
+    token: str = Field(max_length=8)
 
 
 class Submission(SQLModel, table=True):

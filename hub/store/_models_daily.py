@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from hub.store._models import utcnow
@@ -55,7 +55,10 @@ class CommunityEvent(SQLModel, table=True):
 
 
 class ResidentTag(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("resident_id", "tag"),)
+    __table_args__ = (
+        UniqueConstraint("resident_id", "tag"),
+        Index("ix_residenttag_tag", "tag", "resident_id"),  # search by tag
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     resident_id: int = Field(foreign_key="resident.id", index=True)

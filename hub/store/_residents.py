@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from pydantic import BaseModel, Field
@@ -18,13 +19,17 @@ from hub.idcard import (
     parse_id_number,
     validate_mobile,
 )
-from hub.store._models import Community, Household, Resident, utcnow
+from hub.store._models import Community, Household, Resident, ResidentNameToken, utcnow
+from hub.store._models_daily import ResidentTag
+from hub.store._name_search import candidates, index_names, normalise, query_tokens
 
 #: Encryption contexts (AES-GCM associated data) of the resident's personal data: one place.
 ID_CONTEXT = "resident.id_number"
 NAME_CONTEXT = "resident.name"
 PHONE_CONTEXT = "resident.phone"
 _ID, _NAME, _PHONE = ID_CONTEXT, NAME_CONTEXT, PHONE_CONTEXT
+_ID_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
+_LONGEST_TAG = 4  # 退役军人, 重点关注
 
 
 class ResidentCreate(BaseModel):
@@ -95,6 +100,7 @@ def create_resident(
             session.flush()
     except IntegrityError:
         raise InvalidInput("duplicate id number", user_message="该公民身份号码已登记") from None
+    index_names(session, cipher, [(resident.id or 0, community, data.name)])
     return resident
 
 
@@ -103,7 +109,9 @@ def update_resident(
 ) -> Resident:
     """Change what she or her ledger says has changed; the history records who did it."""
     phone = validate_mobile(data.phone) if data.phone is not None else None
-    set_encrypted_fields(cipher=cipher, resident=resident, name=data.name, phone=phone)
+    set_encrypted_fields(
+        session=session, cipher=cipher, resident=resident, name=data.name, phone=phone
+    )
     if data.relation_to_head is not None:
         resident.relation_to_head = data.relation_to_head
     resident.updated_at = utcnow()
@@ -142,12 +150,18 @@ def new_resident_row(
 
 
 def set_encrypted_fields(
-    *, cipher: FieldCipher, resident: Resident, name: str | None, phone: str | None
+    *,
+    session: Session,
+    cipher: FieldCipher,
+    resident: Resident,
+    name: str | None,
+    phone: str | None,
 ) -> None:
-    """Replace her name and/or phone (None keeps it), the name's blind index in step."""
+    """Replace her name and/or phone (None keeps it), the name's blind indexes in step."""
     if name is not None:
         resident.name_enc = cipher.encrypt(name, context=_NAME)
         resident.name_index = name_index_of(cipher=cipher, name=name)
+        index_names(session, cipher, [(resident.id or 0, resident.community_code, name)])
     if phone is not None:
         resident.phone_enc = cipher.encrypt(phone, context=_PHONE)
 
@@ -196,18 +210,45 @@ def get_scoped_resident(*, session: Session, resident_id: int, community: str) -
 def search_residents(
     *, session: Session, cipher: FieldCipher, community: str, query: str = "", limit: int = 50
 ) -> list[ResidentPublic]:
-    stmt = select(Resident).where(Resident.community_code == community).order_by(col(Resident.id))
-    query = query.strip()
-    today = date.today()
-    results: list[ResidentPublic] = []
-    for resident in session.exec(stmt):
-        name = cipher.decrypt(resident.name_enc, context=_NAME)
-        if query and not _matches(query, name, resident, cipher):
-            continue
-        results.append(_public(session, resident, name, today))
-        if len(results) >= limit:
-            break
-    return results
+    """Her community's residents found by a name or part of one, a full ID number, a tag (高龄,
+    独居…) or part of an address; lowest id first. Nobody outside the results is decrypted."""
+    text = normalise(query)
+    ids: list[int | None]
+    if not text:
+        stmt = select(Resident.id).where(Resident.community_code == community)
+        ids = list(session.exec(stmt.order_by(col(Resident.id)).limit(limit)))
+    elif _ID_SHAPE.fullmatch(text.upper()):
+        index = id_number_index_of(cipher=cipher, id_number=text.upper())
+        stmt = select(Resident.id).where(
+            Resident.community_code == community, Resident.id_number_index == index
+        )
+        ids = list(session.exec(stmt))
+    else:
+        found = set(_name_matches(session, cipher, community, text, limit))
+        found |= set(_tag_matches(session, community, text, limit))
+        found |= set(_address_matches(session, community, text, limit))
+        # Each source gave its lowest `limit` ids, so these are the lowest of all matches.
+        ids = list(sorted(found)[:limit])
+    return _publics(session, cipher, [i for i in ids if i is not None])
+
+
+def index_all_names(*, session: Session, cipher: FieldCipher, batch: int = 1000) -> int:
+    """Give every resident without name pieces hers (rows from before the index existed)."""
+    done = 0
+    while True:
+        missing = session.exec(
+            select(Resident)
+            .where(~col(Resident.id).in_(select(ResidentNameToken.resident_id)))
+            .order_by(col(Resident.id))
+            .limit(batch)
+        ).all()
+        if not missing:
+            return done
+        entries = [
+            (r.id or 0, r.community_code, resident_name(cipher=cipher, resident=r)) for r in missing
+        ]
+        index_names(session, cipher, entries)
+        done += len(missing)
 
 
 def resident_public(*, session: Session, cipher: FieldCipher, resident: Resident) -> ResidentPublic:
@@ -238,13 +279,77 @@ def masked_phone(*, cipher: FieldCipher, resident: Resident) -> str | None:
     return mask_phone(cipher.decrypt(resident.phone_enc, context=_PHONE))
 
 
-def _matches(query: str, name: str, resident: Resident, cipher: FieldCipher) -> bool:
-    if query in name:
-        return True
-    candidate = query.upper()
-    if len(candidate) == 18:
-        return id_number_index_of(cipher=cipher, id_number=candidate) == resident.id_number_index
-    return False
+def _name_matches(
+    session: Session, cipher: FieldCipher, community: str, text: str, limit: int
+) -> list[int]:
+    tokens = query_tokens(cipher, text)
+    matches: list[int] = []
+    after = 0
+    while len(matches) < limit:
+        batch = candidates(session, community, tokens, after=after, limit=limit * 2)
+        if not batch:
+            break
+        rows = session.exec(
+            select(Resident.id, Resident.name_enc).where(col(Resident.id).in_(batch))
+        ).all()
+        for resident_id, name_enc in sorted(rows, key=lambda row: row[0] or 0):
+            if text in normalise(cipher.decrypt(name_enc, context=_NAME)):
+                matches.append(resident_id or 0)
+        if len(batch) < limit * 2:
+            break
+        after = batch[-1]
+    return matches[:limit]
+
+
+def _tag_matches(session: Session, community: str, text: str, limit: int) -> list[int]:
+    if len(text) > _LONGEST_TAG:
+        return []
+    stmt = (
+        select(ResidentTag.resident_id)
+        .join(Resident, col(Resident.id) == ResidentTag.resident_id)
+        .where(ResidentTag.tag == text, Resident.community_code == community)
+        .order_by(col(ResidentTag.resident_id))
+        .limit(limit)
+    )
+    return list(session.exec(stmt))
+
+
+def _address_matches(session: Session, community: str, text: str, limit: int) -> list[int]:
+    households = select(Household.id).where(
+        Household.community_code == community,
+        col(Household.address).contains(text, autoescape=True),
+    )
+    stmt = (
+        select(Resident.id)
+        .where(col(Resident.household_id).in_(households))
+        .order_by(col(Resident.id))
+        .limit(limit)
+    )
+    return [i for i in session.exec(stmt) if i is not None]
+
+
+def _publics(session: Session, cipher: FieldCipher, ids: list[int]) -> list[ResidentPublic]:
+    """Her public view for each id, in order: two queries, not one per resident."""
+    if not ids:
+        return []
+    residents = {r.id: r for r in session.exec(select(Resident).where(col(Resident.id).in_(ids)))}
+    household_ids = {r.household_id for r in residents.values() if r.household_id is not None}
+    addresses = dict(
+        session.exec(
+            select(Household.id, Household.address).where(col(Household.id).in_(household_ids))
+        ).all()
+    )
+    today = date.today()
+    return [
+        _public_row(
+            residents[i],
+            cipher.decrypt(residents[i].name_enc, context=_NAME),
+            today,
+            addresses.get(residents[i].household_id),
+        )
+        for i in ids
+        if i in residents
+    ]
 
 
 def _address(session: Session, resident: Resident) -> str | None:
@@ -255,6 +360,10 @@ def _address(session: Session, resident: Resident) -> str | None:
 
 
 def _public(session: Session, resident: Resident, name: str, today: date) -> ResidentPublic:
+    return _public_row(resident, name, today, _address(session, resident))
+
+
+def _public_row(resident: Resident, name: str, today: date, address: str | None) -> ResidentPublic:
     assert resident.id is not None
     return ResidentPublic(
         id=resident.id,
@@ -262,5 +371,5 @@ def _public(session: Session, resident: Resident, name: str, today: date) -> Res
         id_number_masked=resident.id_number_masked,
         sex=resident.sex,
         age=age_on(resident.birth_date, today),
-        address=_address(session, resident),
+        address=address,
     )

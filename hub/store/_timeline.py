@@ -21,6 +21,9 @@ class TimelineEntry(BaseModel):
     submission_id: str | None
     evidence_id: str | None
     occurred_at: str
+    #: The community's own work (a visit, a complaint…): which event, open or closed (已办结).
+    event_id: int | None = None
+    event_status: str | None = None
 
 
 def timeline(*, session: Session, resident: Resident) -> list[TimelineEntry]:
@@ -68,6 +71,8 @@ def timeline_of(
             submission_id=None,
             evidence_id=None,
             occurred_at=e.occurred_on.isoformat(),
+            event_id=e.id,
+            event_status=e.status,
         )
         for e in session.exec(select(CommunityEvent).where(about))
     ]

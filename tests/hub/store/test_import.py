@@ -29,9 +29,17 @@ from hub.store import (
     session_scope,
     tags_of,
 )
-from tests.factories import COMMUNITY, OTHER_COMMUNITY, add_community, add_resident, valid_id_number
+from tests.factories import (
+    COMMUNITY,
+    LEDGER_HEADERS,
+    OTHER_COMMUNITY,
+    add_community,
+    add_resident,
+    ledger_of,
+    valid_id_number,
+)
 
-HEADERS = ["姓名", "身份证号", "手机", "楼号", "单元", "室", "与户主关系", "标签"]
+HEADERS = LEDGER_HEADERS
 JI = valid_id_number("19420315", "2", seq=1)
 WANG = valid_id_number("19450708", "1", seq=2)
 LI = valid_id_number("19380122", "2", seq=3)
@@ -418,19 +426,6 @@ def test_another_import_storing_the_same_new_resident_meanwhile_is_a_conflict_no
     assert counts(engine)[:3] == (residents + 1, houses, households)  # hers only, none of ours
     assert facts_by_id(engine, cipher, WANG)[0].household_id is None
     assert run_apply(engine, cipher, table).created == 1  # trying again sees hers
-
-
-def ledger_of(n: int) -> bytes:
-    """n residents, three to a room, with distinct valid ID numbers; built as text, fast."""
-    lines = [",".join(HEADERS)]
-    start = date(1930, 1, 1).toordinal()
-    for i in range(n):
-        first17 = f"320206{date.fromordinal(start + i % 30000):%Y%m%d}{i // 30000:02d}{i % 2}"
-        house = f"{i // 300 + 1}幢,{i // 30 % 10 + 1}单元,{i % 30 // 3 + 101}室"
-        role = "户主" if i % 3 == 0 else "子女"
-        tag = "党员" if i % 7 == 0 else ""
-        lines.append(f"居民{i},{first17}{check_character(first17)},139{i:08d},{house},{role},{tag}")
-    return "\r\n".join(lines).encode("gb18030")
 
 
 def test_a_ledger_of_100k_rows_is_checked(engine: Engine, cipher: FieldCipher):
