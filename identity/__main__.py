@@ -1,4 +1,4 @@
-"""`python -m identity`: provision the realm (same as `python -m identity.provision`).
+"""`python -m identity plan|apply`: show the realm's drift from the code, or apply the code.
 
 Preferred in scripts: `identity/__init__.py` imports `identity.provision`, so running that module
 directly makes runpy warn that it was already imported.
@@ -6,4 +6,4 @@ directly makes runpy warn that it was already imported.
 
 from identity.provision import main
 
-main()
+raise SystemExit(main())

@@ -85,9 +85,15 @@ class PortalClient:
             "implicitFlowEnabled": False,
             "directAccessGrantsEnabled": False,
             "serviceAccountsEnabled": False,
+            # Keycloak tells the hub when her single sign-on session ends (logout elsewhere, an
+            # admin ending it, idle timeout), so the hub's session ends with it.
+            "frontchannelLogout": False,
             "attributes": {
                 "pkce.code.challenge.method": "S256",
                 "post.logout.redirect.uris": f"{self.hub_url}/*",
+                "backchannel.logout.url": f"{self.hub_url}/auth/backchannel-logout",
+                "backchannel.logout.session.required": "true",
+                "backchannel.logout.revoke.offline.tokens": "false",
             },
         }
 
@@ -97,6 +103,15 @@ class PortalClient:
             _group_attribute_mapper(REGION_CODE),
             _audience_mapper(self.client_id),
         ]
+
+
+#: Keycloak's policy syntax: at least 10 characters with upper- and lower-case letters, a digit
+#: and a symbol, and not the user name. (No password history: provisioning resets a demo user's
+#: password to the known demo one, which a history rule would refuse.)
+PASSWORD_POLICY = (
+    "length(10) and upperCase(1) and lowerCase(1) and digits(1) and specialChars(1)"
+    " and notUsername(undefined)"
+)
 
 
 @dataclass(frozen=True)
@@ -117,7 +132,23 @@ class RealmSpec:
             "supportedLocales": ["zh-Hans", "en"],  # Keycloak 26 names Simplified Chinese zh-Hans
             "defaultLocale": "zh-Hans",
             "registrationAllowed": False,
+            # Brute-force detection: after 5 wrong passwords the account waits 1 minute, doubling
+            # up to 15 minutes; a quick burst (under a second apart) locks for 1 minute too. Not
+            # permanent, so a forgetful worker is never locked out until someone finds an admin.
             "bruteForceProtected": True,
+            "permanentLockout": False,
+            "failureFactor": 5,
+            "waitIncrementSeconds": 60,
+            "maxFailureWaitSeconds": 900,
+            "maxDeltaTimeSeconds": 43200,
+            "minimumQuickLoginWaitSeconds": 60,
+            "quickLoginCheckMilliSeconds": 1000,
+            "passwordPolicy": PASSWORD_POLICY,
+            # A shared office PC: 30 minutes idle ends the single sign-on session; a working day
+            # at most. Access tokens live 5 minutes; the hub refreshes them while she works.
+            "ssoSessionIdleTimeout": 1800,
+            "ssoSessionMaxLifespan": 36000,
+            "accessTokenLifespan": 300,
         }
 
     def walk_groups(self) -> Iterator[tuple[str, Group]]:

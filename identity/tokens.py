@@ -14,6 +14,7 @@ ALGORITHMS = ["RS256"]  # Keycloak's default realm key; never accept "none" or H
 REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "sub"]
 # Keys are re-read at most this often; an unknown `kid` (key rotation) still forces a fetch.
 JWKS_LIFESPAN_S = 300
+BACKCHANNEL_EVENT = "http://schemas.openid.net/event/backchannel-logout"
 
 
 class InvalidToken(Unauthenticated):
@@ -76,13 +77,27 @@ class TokenValidator:
             raise InvalidToken(f"not an access token (typ={claims.get('typ')!r})")
         return _principal(claims)
 
-    def _verified_claims(self, token: str) -> dict[str, Any]:
-        try:
-            key = self._jwks.get_signing_key_from_jwt(token)
-        except jwt.PyJWKClientConnectionError as exc:
-            raise SigningKeysUnavailable(str(exc)) from exc
-        except (jwt.PyJWKClientError, jwt.DecodeError) as exc:
-            raise InvalidToken(f"no usable signing key: {exc}") from exc
+    def logout_subject(self, token: str) -> tuple[str, str | None]:
+        """(subject, Keycloak session id) of a valid back-channel logout token.
+
+        OpenID Connect Back-Channel Logout 1.0: signed by the realm, for our client, carrying
+        the logout event, never a nonce.
+        """
+        claims = self._verified_claims(token, required=["iat", "iss", "aud", "events"])
+        if claims.get("typ") not in (None, "Logout"):
+            raise InvalidToken(f"not a logout token (typ={claims.get('typ')!r})")
+        events = claims.get("events")
+        if not isinstance(events, dict) or BACKCHANNEL_EVENT not in events:
+            raise InvalidToken("logout token without the back-channel logout event")
+        if "nonce" in claims:
+            raise InvalidToken("logout token with a nonce")
+        subject, sid = claims.get("sub"), claims.get("sid")
+        if not isinstance(subject, str):
+            raise InvalidToken("logout token without a subject")
+        return subject, sid if isinstance(sid, str) else None
+
+    def _verified_claims(self, token: str, required: list[str] = REQUIRED_CLAIMS) -> dict[str, Any]:
+        key = self._signing_key(token)
         try:
             return jwt.decode(
                 token,
@@ -90,10 +105,20 @@ class TokenValidator:
                 algorithms=ALGORITHMS,
                 audience=self.audience,
                 issuer=self.issuer,
-                options={"require": REQUIRED_CLAIMS},
+                options={"require": required},
             )
         except jwt.PyJWTError as exc:
             raise InvalidToken(str(exc)) from exc
+
+    def _signing_key(self, token: str) -> jwt.PyJWK:
+        # cache_keys keeps every key seen by kid for the life of the process, so tokens signed
+        # by a known key keep validating while Keycloak restarts; only a new kid needs it up.
+        try:
+            return self._jwks.get_signing_key_from_jwt(token)
+        except jwt.PyJWKClientConnectionError as exc:
+            raise SigningKeysUnavailable(str(exc)) from exc
+        except (jwt.PyJWKClientError, jwt.DecodeError) as exc:
+            raise InvalidToken(f"no usable signing key: {exc}") from exc
 
 
 def _principal(claims: dict[str, Any]) -> Principal:

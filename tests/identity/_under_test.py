@@ -27,7 +27,7 @@ class KeycloakUnderTest:
     def redirect_uri(self) -> str:
         return f"{HUB_URL}/auth/callback"
 
-    def provision(self) -> ProvisionReport:
+    def provision(self, *, dry_run: bool = False) -> ProvisionReport:
         return provision(
             server_url=self.url,
             admin_user=self.admin_user,
@@ -35,4 +35,5 @@ class KeycloakUnderTest:
             hub_url=HUB_URL,
             client_secret=self.client_secret,
             demo_password=self.demo_password,
+            dry_run=dry_run,
         )

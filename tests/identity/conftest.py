@@ -33,7 +33,8 @@ def keycloak(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KeycloakUnder
         admin_user="admin",
         admin_password=secrets.token_urlsafe(16),
         client_secret=secrets.token_urlsafe(24),
-        demo_password="Demo-" + secrets.token_urlsafe(8),
+        # Meets the realm's password policy: upper, lower, digit, special, 10+ characters.
+        demo_password="Demo-7a" + secrets.token_urlsafe(8),
     )
     service = start_keycloak(
         version=KeycloakSettings().version,

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
-from keycloak import KeycloakAdmin
+from keycloak import KeycloakAdmin, KeycloakPutError
 
 from identity import ProvisionReport
 from tests.identity._under_test import KeycloakUnderTest
@@ -60,7 +61,19 @@ def test_drift_is_repaired_and_reported(realm: KeycloakUnderTest) -> None:
     admin.update_client(client_uuid, {"directAccessGrantsEnabled": True})
     user_id = admin.get_user_id("worker-b")
     assert user_id is not None
-    admin.set_user_password(user_id, "something-else", temporary=False)
+    admin.set_user_password(user_id, "Something-else-9", temporary=False)
+
+    plan = realm.provision(dry_run=True)
+
+    # The plan names each drifted field and changes nothing.
+    assert sorted(plan.updated) == sorted(
+        [f"group {YUQI}", "client hub-portal", "user worker-b password"]
+    )
+    assert plan.details["client hub-portal"] == ["directAccessGrantsEnabled: True → False"]
+    assert plan.details[f"group {YUQI}"] == ["attributes.community_code: ['x'] → ['320206104001']"]
+    assert "would update client hub-portal" in str(plan)
+    assert admin.get_group_by_path(YUQI)["attributes"] == {"community_code": ["x"]}
+    assert realm.provision(dry_run=True).updated == plan.updated
 
     repaired = realm.provision()
 
@@ -70,3 +83,53 @@ def test_drift_is_repaired_and_reported(realm: KeycloakUnderTest) -> None:
     )
     assert admin.get_group_by_path(YUQI)["attributes"] == {"community_code": ["320206104001"]}
     assert not realm.provision().changed
+
+
+def test_plan_after_apply_finds_no_drift(realm: KeycloakUnderTest) -> None:
+    plan = realm.provision(dry_run=True)
+    assert not plan.changed, str(plan)
+    assert str(plan) == "no changes"
+
+
+def test_password_policy_refuses_a_weak_password(realm: KeycloakUnderTest) -> None:
+    admin = _admin(realm)
+    user_id = admin.get_user_id("it-admin")
+    assert user_id is not None
+    for weak in ("short1!A", "alllowercase-123", "NoDigitsHere-!", "NOLOWERCASE-123"):
+        with pytest.raises(KeycloakPutError):
+            admin.set_user_password(user_id, weak, temporary=False)
+
+
+def test_repeated_wrong_passwords_lock_the_account_for_a_while(realm: KeycloakUnderTest) -> None:
+    admin = _admin(realm)
+    user_id = admin.create_user(
+        {
+            "username": "brute-target",
+            "enabled": True,
+            "firstName": "试",
+            "lastName": "验",
+            "email": "brute-target@example.test",
+            "emailVerified": True,
+            "credentials": [{"type": "password", "value": "Right-pass-2026", "temporary": False}],
+        }
+    )
+    token_url = f"{realm.issuer}/protocol/openid-connect/token"
+
+    def attempt(password: str) -> int:
+        form = {
+            "grant_type": "password",
+            "client_id": "admin-cli",
+            "username": "brute-target",
+            "password": password,
+        }
+        return httpx.post(token_url, data=form, timeout=30).status_code
+
+    assert attempt("Right-pass-2026") == 200
+    for _ in range(5):
+        assert attempt("Wrong-pass-2026") != 200
+    status = admin.get_bruteforce_detection_status(user_id)
+    assert status["disabled"] is True, status
+    # Locked: even the right password is refused until the wait is over (or an admin clears it).
+    assert attempt("Right-pass-2026") != 200
+    admin.clear_bruteforce_attempts_for_user(user_id)
+    assert attempt("Right-pass-2026") == 200

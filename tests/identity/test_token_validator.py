@@ -215,3 +215,65 @@ def test_region_code_is_the_most_specific_of_the_group_chain(claim, expected) ->
     )
     principal = validator.validate(_token(_claims(region_code=claim)))
     assert principal.region_code == expected
+
+
+def test_tokens_keep_validating_while_keycloak_restarts() -> None:
+    client = StaticJWKClient(_jwks((KID, SIGNING_KEY)))
+    client.jwk_set_cache.lifespan = 0.001  # type: ignore[union-attr]  # the key set goes stale
+    validator = TokenValidator(ISSUER, AUDIENCE, jwks_client=client)
+    validator.validate(_token(_claims()))
+    time.sleep(0.01)
+
+    client.jwks = None  # the key endpoint refuses connections now
+
+    assert validator.validate(_token(_claims())).username == "worker-a"
+    # A key it never saw is still refused, as unavailable rather than as a bad token.
+    with pytest.raises(SigningKeysUnavailable):
+        validator.validate(_token(_claims(), key=_rsa_key(), kid="new-key"))
+
+
+def _logout_claims(**overrides: Any) -> dict[str, Any]:
+    now = int(time.time())
+    claims = {
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+        "sub": "5b0c1c2e-0000-4000-8000-000000000001",
+        "sid": "keycloak-session-1",
+        "typ": "Logout",
+        "iat": now,
+        "exp": now + 300,
+        "jti": "e0a1",
+        "events": {"http://schemas.openid.net/event/backchannel-logout": {}},
+    }
+    claims.update(overrides)
+    return {k: v for k, v in claims.items() if v is not None}
+
+
+def test_logout_token_names_the_subject_and_session(validator: TokenValidator) -> None:
+    subject, sid = validator.logout_subject(_token(_logout_claims()))
+    assert (subject, sid) == ("5b0c1c2e-0000-4000-8000-000000000001", "keycloak-session-1")
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"events": None},
+        {"events": {"http://schemas.openid.net/event/other": {}}},
+        {"nonce": "abc"},
+        {"aud": "another-client"},
+        {"iss": "http://127.0.0.1:18080/realms/master"},
+        {"typ": "Bearer"},
+        {"sub": None},
+    ],
+    ids=["no-event", "wrong-event", "nonce", "audience", "issuer", "access-token", "no-subject"],
+)
+def test_untrustworthy_logout_token_is_rejected(
+    validator: TokenValidator, overrides: dict[str, Any]
+) -> None:
+    with pytest.raises(InvalidToken):
+        validator.logout_subject(_token(_logout_claims(**overrides)))
+
+
+def test_logout_token_signed_by_another_key_is_rejected(validator: TokenValidator) -> None:
+    with pytest.raises(InvalidToken):
+        validator.logout_subject(_token(_logout_claims(), key=_rsa_key()))
