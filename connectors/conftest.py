@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from connectors.sdk import Application, BrowserPool, DeliveryContext
+from connectors.sdk import Application, BrowserPool, Credentials, DeliveryContext
+from hub.errors import CredentialsRejected
 from hub.settings import BrowserSettings
 
 # 𠮷 (U+20BB7) lies outside the Basic Multilingual Plane: four bytes in UTF-8, a surrogate pair
@@ -24,6 +25,7 @@ class DeliveryRecorder:
     def __init__(self) -> None:
         self.heartbeats: list[Any] = []
         self.evidence: list[tuple[bytes, str]] = []
+        self.credential_reads = 0
 
     def context(
         self,
@@ -32,7 +34,17 @@ class DeliveryRecorder:
         idempotency_key: str = "sub-0001:connector",
         browsers: BrowserPool | None = None,
         previous: Mapping[str, Any] | None = None,
+        account: Credentials | None = None,
     ) -> DeliveryContext:
+        """account: what ctx.credentials() hands out, as the hub's vault would for the worker
+        who submitted; None: she has bound none (the hub then raises CredentialsRejected)."""
+
+        async def credentials() -> Credentials:
+            self.credential_reads += 1
+            if account is None:
+                raise CredentialsRejected("no credential bound", user_message="请先绑定账号")
+            return account
+
         return DeliveryContext(
             idempotency_key=idempotency_key,
             config=config,
@@ -40,6 +52,7 @@ class DeliveryRecorder:
             save_evidence=self._save_evidence,
             browsers=browsers,
             previous=previous or {},
+            credentials=credentials,
         )
 
     def _heartbeat(self, *details: Any) -> None:

@@ -11,6 +11,7 @@ from connectors.sdk import Connector
 from hub.auth import OidcClient
 from hub.crypto import FieldCipher
 from hub.settings import Settings
+from hub.vault import Vault
 from identity import TokenValidator
 
 
@@ -19,6 +20,7 @@ class HubState:
     settings: Settings
     engine: Engine
     cipher: FieldCipher
+    vault: Vault
     validator: TokenValidator
     oidc: OidcClient
     connectors: dict[str, Connector]

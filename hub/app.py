@@ -17,15 +17,20 @@ from connectors.sdk import load_connectors
 from hub import submitting
 from hub._state import HubState
 from hub.api import router as api_router
+from hub.api._accounts import router as accounts_api_router
+from hub.api._audit import router as audit_api_router
 from hub.api._imports import router as imports_api_router
 from hub.api._reports import router as reports_api_router
 from hub.api._things import router as things_api_router
 from hub.auth import OidcClient
+from hub.auth._backchannel import router as backchannel_router
 from hub.auth._routes import router as auth_router
 from hub.crypto import FieldCipher
 from hub.errors import HubError, InvalidInput, Unauthenticated, chinese_field_errors
 from hub.portal import router as portal_router
 from hub.portal import templates
+from hub.portal._accounts import router as accounts_portal_router
+from hub.portal._audit import router as audit_portal_router
 from hub.portal._edits import router as edits_portal_router
 from hub.portal._events import router as events_portal_router
 from hub.portal._imports import router as imports_portal_router
@@ -34,6 +39,7 @@ from hub.portal._things import router as things_portal_router
 from hub.portal._vehicles import router as vehicles_portal_router
 from hub.settings import Settings, get_settings
 from hub.store import make_engine
+from hub.vault import Vault
 from identity import TokenValidator
 
 log = logging.getLogger(__name__)
@@ -45,6 +51,7 @@ def build_state(settings: Settings) -> HubState:
         settings=settings,
         engine=make_engine(settings.database_url),
         cipher=FieldCipher(**settings.crypto.model_dump()),
+        vault=Vault(keks=settings.vault.keks, current_kek=settings.vault.current_kek),
         validator=TokenValidator(issuer=kc.issuer, audience=kc.client_id),
         oidc=OidcClient(
             issuer=kc.issuer,
@@ -69,10 +76,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.hub = state
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "portal" / "static"))
     app.include_router(auth_router)
+    app.include_router(backchannel_router)
     app.include_router(api_router)
     app.include_router(reports_api_router)
     app.include_router(imports_api_router)
     app.include_router(things_api_router)
+    app.include_router(accounts_api_router)
+    app.include_router(audit_api_router)
     app.include_router(portal_router)
     app.include_router(reports_portal_router)
     app.include_router(imports_portal_router)
@@ -80,6 +90,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(vehicles_portal_router)
     app.include_router(edits_portal_router)
     app.include_router(events_portal_router)
+    app.include_router(accounts_portal_router)
+    app.include_router(audit_portal_router)
     app.add_exception_handler(HubError, _handle_hub_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _handle_invalid_request)  # type: ignore[arg-type]
 

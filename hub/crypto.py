@@ -3,7 +3,7 @@
 Ciphertext layout (text, so it fits any column): ``<key id>:<base64(nonce || AES-GCM ct)>``.
 The key id travels with the data so a key can be rotated while old rows still decrypt.
 A blind index is HMAC-SHA256 of a normalised value: equal inputs give equal indexes, and the
-index reveals nothing without the key.
+index reveals nothing without the key. The audit log's chain is HMAC-SHA256 under a key of its own.
 """
 
 from __future__ import annotations
@@ -21,7 +21,14 @@ _NONCE_BYTES = 12
 
 
 class FieldCipher:
-    def __init__(self, *, keys: dict[str, str], current_key: str, blind_index_key: str) -> None:
+    def __init__(
+        self,
+        *,
+        keys: dict[str, str],
+        current_key: str,
+        blind_index_key: str,
+        audit_key: str | None = None,
+    ) -> None:
         if any(not kid or ":" in kid for kid in keys):
             raise ConfigurationError("crypto key ids must be non-empty and contain no ':'")
         if current_key not in keys:
@@ -29,6 +36,7 @@ class FieldCipher:
         self._aeads = {kid: AESGCM(_key_bytes(kid, value)) for kid, value in keys.items()}
         self._current = current_key
         self._index_key = _key_bytes("blind_index_key", blind_index_key)
+        self._audit_key = _key_bytes("audit_key", audit_key) if audit_key else None
 
     @property
     def current_key_id(self) -> str:
@@ -71,6 +79,12 @@ class FieldCipher:
         normalised = value.strip().upper()
         mac = hmac.new(self._index_key, f"{purpose}\x00{normalised}".encode(), hashlib.sha256)
         return mac.hexdigest()
+
+    def audit_mac(self, message: bytes) -> str:
+        """HMAC-SHA256 of one audit-log entry (hub.store.audit): a link only the key can forge."""
+        if self._audit_key is None:
+            raise ConfigurationError("no audit key (HUB_CRYPTO__AUDIT_KEY) for the audit log")
+        return hmac.new(self._audit_key, message, hashlib.sha256).hexdigest()
 
 
 def _key_bytes(name: str, value: str) -> bytes:

@@ -1,11 +1,14 @@
-"""Demo data: one street, two communities, their houses, households and residents.
+"""Demo data: one street, two communities, their houses, households and residents, and each demo
+worker's own account at the civil-affairs system, bound in the vault.
 
-Idempotent: seeding a store that already has the communities changes nothing. ID numbers are
-valid (GB 11643 check character) but invented; region 320206 is 惠山区, 无锡市.
+Idempotent: seeding a store that already has the communities changes nothing, and a worker who
+already has an account there keeps hers. ID numbers are valid (GB 11643 check character) but
+invented; region 320206 is 惠山区, 无锡市.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from sqlmodel import Session
@@ -14,6 +17,7 @@ from hub.crypto import FieldCipher
 from hub.idcard import age_on, check_character
 from hub.store import (
     Community,
+    CredentialBind,
     EventCreate,
     OrganizationCreate,
     Region,
@@ -23,10 +27,13 @@ from hub.store import (
     add_house_and_household,
     add_organization,
     add_vehicle,
+    bind_credential,
     create_resident,
+    current_credential,
     record_event,
     set_tags,
 )
+from hub.vault import Vault
 
 STREET = "玉祁街道"
 DISTRICT = "320206"
@@ -138,6 +145,12 @@ _ORGANIZATIONS = [
     ("320206104001", "玉祁便民理发店", "个体工商户", None, "玉祁社区3幢101室底商"),
     ("320206104002", "瑞星社区卫生服务站", "医疗机构", None, "瑞星社区4幢东侧"),
 ]
+#: Each demo worker's login at the civil-affairs system, and her community. The passwords are the
+#: simulator's (settings.simulators.civil_accounts), passed in by whoever seeds.
+DEMO_CIVIL_LOGINS = {
+    "worker-a": ("yuqi-wanghong", COMMUNITY_A.code),
+    "worker-b": ("ruixing-lifang", COMMUNITY_B.code),
+}
 #: Vehicles: (community, index of the owner among its residents, plate, kind).
 _VEHICLES = [
     ("320206104001", 9, "苏B3K2M7", "小型汽车"),
@@ -153,14 +166,43 @@ def demo_id_number(birth: str, sex: str, seq: int) -> str:
     return first17 + check_character(first17)
 
 
-def seed_demo(*, session: Session, cipher: FieldCipher) -> bool:
-    """Seed the demo street. Returns False when it was already there."""
+def seed_demo(
+    *, session: Session, cipher: FieldCipher, vault: Vault, civil_accounts: Mapping[str, str]
+) -> bool:
+    """Seed the demo street, and bind each demo worker's civil-affairs account (login -> password
+    in civil_accounts) where she has none. Returns False when the street was already there."""
     for region in REGIONS:
         if session.get(Region, region.code) is None:
             session.add(Region.model_validate(region))
     session.flush()
-    if session.get(Community, COMMUNITY_A.code) is not None:
-        return False
+    seeded = session.get(Community, COMMUNITY_A.code) is None
+    if seeded:
+        _seed_street(session, cipher)
+    _bind_demo_accounts(session, vault, civil_accounts)
+    return seeded
+
+
+def _bind_demo_accounts(session: Session, vault: Vault, civil_accounts: Mapping[str, str]) -> None:
+    # Bound as verified without a test login: the simulator may not be up yet when the stack
+    # seeds, and these are its own accounts. A kept store keeps what each worker bound herself.
+    for worker, (login, community) in DEMO_CIVIL_LOGINS.items():
+        password = civil_accounts.get(login)
+        if password is None or current_credential(
+            session=session, owner=worker, connector_id="civil_affairs"
+        ):
+            continue
+        bind_credential(
+            session=session,
+            vault=vault,
+            community=community,
+            owner=worker,
+            connector_id="civil_affairs",
+            data=CredentialBind.model_validate({"login_name": login, "password": password}),
+            verified=True,
+        )
+
+
+def _seed_street(session: Session, cipher: FieldCipher) -> None:
     today = date.today()
     for community, people, seq0 in ((COMMUNITY_A, _PEOPLE_A, 10), (COMMUNITY_B, _PEOPLE_B, 200)):
         session.add(Community.model_validate(community))
@@ -189,7 +231,6 @@ def seed_demo(*, session: Session, cipher: FieldCipher) -> bool:
                     name=org_name, kind=kind, credit_code=credit_code, address=address
                 )
                 add_organization(session=session, data=org, community=code)
-    return True
 
 
 def _seed_resident(

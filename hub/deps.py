@@ -12,9 +12,9 @@ from fastapi import Depends, Request
 from sqlmodel import Session
 
 from hub._state import HubState
-from hub.auth import COOKIE, load_session
+from hub.auth import COOKIE, load_session, refresh_if_due
 from hub.errors import Forbidden, Unauthenticated
-from hub.store import PortalSession, communities_under, session_scope
+from hub.store import PortalSession, audit, communities_under, session_scope
 from identity import InvalidToken, Principal
 
 
@@ -41,6 +41,32 @@ def get_portal_session(
     if not cookie:
         return None
     idle = timedelta(minutes=state.settings.hub.session_idle_minutes)
+    loaded = load_session(session=session, cipher=state.cipher, cookie=cookie, idle=idle)
+    if loaded is None:
+        return None
+    alive = refresh_if_due(
+        session=session,
+        cipher=state.cipher,
+        row=loaded[0],
+        refresh=state.oidc.refresh,
+        validate=state.validator.validate,
+    )
+    if not alive:
+        # Keycloak ended her session: the hub's ends too, even though this request now fails.
+        user = loaded[1]
+        audit.append(
+            session,
+            cipher=state.cipher,
+            actor=user.username,
+            roles=user.roles,
+            action="logout",
+            community_code=user.community_code,
+            subject=f"user:{user.username}",
+            detail={"via": "sso_ended"},
+        )
+        session.commit()
+        return None
+    # A refresh may have brought new roles or another community: read the session again.
     return load_session(session=session, cipher=state.cipher, cookie=cookie, idle=idle)
 
 
@@ -105,6 +131,7 @@ def community_of(user: Principal) -> str:
 
 
 Worker = Annotated[Principal, Depends(require_role("worker"))]
+CommunityAdmin = Annotated[Principal, Depends(require_role("community_admin"))]
 
 
 VIEWER_ROLES = frozenset({"street_viewer", "district_viewer"})

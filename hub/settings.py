@@ -17,6 +17,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 DEV_SECRET = "dev-only-change-me"
 DEV_CRYPTO_KEY = "ZGV2LW9ubHktMzItYnl0ZS1rZXktbG9jYWwtdXNlISE="  # 32 bytes, base64
 DEV_BLIND_INDEX_KEY = "ZGV2LW9ubHktYmxpbmQtaW5kZXgta2V5LWxvY2FsISE="
+DEV_AUDIT_KEY = "ZGV2LW9ubHktYXVkaXQtbG9nLWtleS1sb2NhbC11c2U="
+DEV_VAULT_KEK = "ZGV2LW9ubHktdmF1bHQta2VrLWxvY2FsLXVzZS0zMmI="
 
 
 class HubSettings(BaseModel):
@@ -82,14 +84,32 @@ class CryptoSettings(BaseModel):
     keys: dict[str, str] = Field(default_factory=lambda: {"k1": DEV_CRYPTO_KEY})
     current_key: str = "k1"
     blind_index_key: str = DEV_BLIND_INDEX_KEY
+    # Keys the audit log's hash chain (HMAC): without it nobody can rewrite the log unnoticed.
+    audit_key: str = DEV_AUDIT_KEY
+
+
+class VaultSettings(BaseModel):
+    """The credential vault (hub.vault): the keys that wrap each credential's own data key."""
+
+    # key id -> base64 of 32 random bytes; the current key wraps, all keys unwrap.
+    keks: dict[str, str] = Field(default_factory=lambda: {"v1": DEV_VAULT_KEK})
+    current_kek: str = "v1"
+    # How long the portal waits for a binding's test login before saying it is still running.
+    check_wait_s: float = 20.0
 
 
 class SimulatorSettings(BaseModel):
     host: str = "127.0.0.1"
     civil_port: int = 8101
     api_port: int = 8102
-    civil_user: str = "yuqi-robot"
-    civil_password: str = "Civil-2026!"
+    # The civil-affairs system's accounts, login -> password: one per demo worker, bound in her
+    # vault by the demo seed (hub/demo.py says whose is whose).
+    civil_accounts: dict[str, str] = Field(
+        default_factory=lambda: {
+            "yuqi-wanghong": "Wanghong-2026!",
+            "ruixing-lifang": "Lifang-2026!",
+        }
+    )
     api_key: str = "dev-elderly-api-key"
 
     @property
@@ -120,6 +140,7 @@ class Settings(BaseSettings):
     database: DatabaseSettings = DatabaseSettings()
     browser: BrowserSettings = BrowserSettings()
     crypto: CryptoSettings = CryptoSettings()
+    vault: VaultSettings = VaultSettings()
     simulators: SimulatorSettings = SimulatorSettings()
     decisions: DecisionSettings = DecisionSettings()
 
@@ -136,6 +157,8 @@ class Settings(BaseSettings):
             "HUB_KEYCLOAK__ADMIN_PASSWORD": self.keycloak.admin_password == DEV_SECRET,
             "HUB_CRYPTO__KEYS": DEV_CRYPTO_KEY in self.crypto.keys.values(),
             "HUB_CRYPTO__BLIND_INDEX_KEY": self.crypto.blind_index_key == DEV_BLIND_INDEX_KEY,
+            "HUB_CRYPTO__AUDIT_KEY": self.crypto.audit_key == DEV_AUDIT_KEY,
+            "HUB_VAULT__KEKS": DEV_VAULT_KEK in self.vault.keks.values(),
         }
         unset = [name for name, is_placeholder in placeholders.items() if is_placeholder]
         if unset:

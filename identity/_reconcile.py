@@ -147,6 +147,9 @@ class Reconciler:
                     if not self.dry_run:
                         self.admin.update_user(user_id, user.representation())
                 if not self._password_works(user):
+                    # The check was a failed login to brute-force detection: take it back, or
+                    # a few runs in a row would lock the demo user out.
+                    self.admin.clear_bruteforce_attempts_for_user(user_id)
                     self.report.updated.append(f"user {user.username} password")
                     if not self.dry_run:
                         self.admin.set_user_password(user_id, user.password, temporary=False)

@@ -15,7 +15,8 @@ from fastapi import FastAPI
 
 from simulators import create_civil_affairs_app, create_elderly_api_app
 
-DEFAULT_ACCOUNT = "yuqi-robot:Civil-2026!"
+# The demo workers' own accounts (worker-a, worker-b), as `make run` passes them.
+DEFAULT_ACCOUNTS = ["yuqi-wanghong:Wanghong-2026!", "ruixing-lifang:Lifang-2026!"]
 DEFAULT_API_KEY = "dev-elderly-api-key"
 
 
@@ -34,7 +35,7 @@ class _Server(uvicorn.Server):
 def main(argv: Sequence[str] | None = None) -> None:
     args = _parser().parse_args(argv)
     args.data_dir.mkdir(parents=True, exist_ok=True)
-    accounts = dict(_split_account(text) for text in args.civil_account or [DEFAULT_ACCOUNT])
+    accounts = dict(_split_account(text) for text in args.civil_account or DEFAULT_ACCOUNTS)
     civil = create_civil_affairs_app(db_path=args.data_dir / "civil_affairs.db", accounts=accounts)
     api = create_elderly_api_app(
         db_path=args.data_dir / "elderly_api.db", api_keys=set(args.api_key or [DEFAULT_API_KEY])
@@ -76,7 +77,9 @@ def _parser() -> argparse.ArgumentParser:
         "--civil-account",
         action="append",
         metavar="USER:PASSWORD",
-        help=f"web-system account, repeatable (default {DEFAULT_ACCOUNT.split(':')[0]})",
+        help="web-system account, repeatable (default: the demo workers' "
+        + ", ".join(a.split(":")[0] for a in DEFAULT_ACCOUNTS)
+        + ")",
     )
     parser.add_argument("--api-key", action="append", help="accepted X-API-Key, repeatable")
     return parser

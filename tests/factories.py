@@ -19,7 +19,7 @@ from sqlmodel import Session
 
 from hub.crypto import FieldCipher
 from hub.idcard import check_character
-from hub.settings import CryptoSettings
+from hub.settings import CryptoSettings, SimulatorSettings, VaultSettings
 from hub.store import (
     Community,
     Resident,
@@ -30,6 +30,7 @@ from hub.store import (
     make_engine,
     migrate,
 )
+from hub.vault import Vault
 
 COMMUNITY = "320206104001"
 OTHER_COMMUNITY = "320206104002"
@@ -50,6 +51,16 @@ def make_store(tmp_path: Path) -> tuple[Engine, FieldCipher]:
 
 def make_cipher() -> FieldCipher:
     return FieldCipher(**CryptoSettings().model_dump())
+
+
+def make_vault() -> Vault:
+    """The development vault keys, as the hub and the demo seed use them."""
+    settings = VaultSettings()
+    return Vault(keks=settings.keks, current_kek=settings.current_kek)
+
+
+#: The demo workers' accounts at the simulated civil-affairs system (login -> password).
+DEMO_CIVIL_ACCOUNTS = SimulatorSettings().civil_accounts
 
 
 def fake_key(seed: int) -> str:

@@ -22,13 +22,20 @@ from temporalio.exceptions import ApplicationError, ApplicationErrorCategory
 from connectors.sdk import (
     Application,
     BrowserPool,
+    ChecksLogin,
     Connector,
     DeliveryContext,
     Receipt,
     TracksDecisions,
 )
 from hub.crypto import FieldCipher
-from hub.errors import ConfigurationError, HubError, RobotBroken, TargetUnavailable
+from hub.errors import (
+    ConfigurationError,
+    CredentialsRejected,
+    HubError,
+    RobotBroken,
+    TargetUnavailable,
+)
 from hub.store import (
     DeliveryDecision,
     DeliveryResult,
@@ -38,8 +45,11 @@ from hub.store import (
     record_delivery_result,
     save_evidence,
     session_scope,
+    settle_check,
     submission_data,
 )
+from hub.vault import Vault
+from workflows._credentials import CredentialAccess
 from workflows.models import (
     CheckDecisionInput,
     DecisionOutput,
@@ -48,6 +58,9 @@ from workflows.models import (
     MarkRunningInput,
     RecordDecisionInput,
     RecordInput,
+    SettleCredentialInput,
+    VerifyCredentialsInput,
+    VerifyCredentialsOutput,
 )
 
 log = logging.getLogger(__name__)
@@ -69,12 +82,14 @@ class HubActivities:
         *,
         engine: Engine,
         cipher: FieldCipher,
+        vault: Vault,
         connectors: Mapping[str, Connector],
         configs: Mapping[str, Mapping[str, str]],
         browsers: BrowserPool | None,
     ) -> None:
         self._engine = engine
         self._cipher = cipher
+        self._vault = vault
         self._connectors = connectors
         self._configs = configs
         self._browsers = browsers
@@ -128,8 +143,8 @@ class HubActivities:
     async def deliver(self, data: DeliverInput) -> DeliverOutput:
         connector = self._connectors[data.connector_id]
         application = await asyncio.to_thread(self._load_application, data.submission_id)
-        ctx = self._context(data.submission_id, data.connector_id, connector)
-        receipt: Receipt = await self._guarded(ctx, connector.deliver(ctx, application))
+        ctx, access = self._context(data.submission_id, data.connector_id, connector, "deliver")
+        receipt: Receipt = await self._guarded(ctx, connector.deliver(ctx, application), access)
         return DeliverOutput(
             status="succeeded",
             receipt_no=receipt.receipt_no,
@@ -144,9 +159,11 @@ class HubActivities:
         if not isinstance(connector, TracksDecisions):
             raise to_application_error(ConfigurationError(f"{data.connector_id}: no decisions"))
         application = await asyncio.to_thread(self._load_application, data.submission_id)
-        ctx = self._context(data.submission_id, data.connector_id, connector)
+        ctx, access = self._context(
+            data.submission_id, data.connector_id, connector, "check_decision"
+        )
         decision = await self._guarded(
-            ctx, connector.check_decision(ctx, application, data.receipt_no)
+            ctx, connector.check_decision(ctx, application, data.receipt_no), access
         )
         if decision is None:
             raise ApplicationError(
@@ -163,11 +180,43 @@ class HubActivities:
             reason=decision.reason,
         )
 
+    @activity.defn(name="verify_credentials")
+    async def verify_credentials(self, data: VerifyCredentialsInput) -> VerifyCredentialsOutput:
+        """A binding's real test login on the connector's queue; refused: CredentialsRejected."""
+        connector = self._connectors[data.connector_id]
+        if not isinstance(connector, ChecksLogin) or connector.manifest.auth != "vault":
+            raise to_application_error(ConfigurationError(f"{data.connector_id}: no check_login"))
+        access = self._access(connector, "verify", credential_id=data.credential_id)
+        ctx = DeliveryContext(
+            idempotency_key=f"credential-check:{data.credential_id}",
+            config=self._configs.get(data.connector_id, {}),
+            heartbeat=activity.heartbeat,
+            save_evidence=_no_evidence,
+            browsers=self._browsers if connector.manifest.kind == "robot" else None,
+            credentials=access,
+        )
+        await self._guarded(ctx, connector.check_login(ctx), access)
+        return VerifyCredentialsOutput()
+
+    @activity.defn(name="settle_credential_check")
+    def settle_credential_check(self, data: SettleCredentialInput) -> None:
+        """Keep a credential whose test login worked (replacing the old one); drop a refused one."""
+        with session_scope(self._engine) as session:
+            settle_check(
+                session=session,
+                cipher=self._cipher,
+                credential_id=data.credential_id,
+                verified=data.verified,
+            )
+
     def _context(
-        self, submission_id: str, connector_id: str, connector: Connector
-    ) -> DeliveryContext:
+        self, submission_id: str, connector_id: str, connector: Connector, use: str
+    ) -> tuple[DeliveryContext, CredentialAccess | None]:
         details = activity.info().heartbeat_details
-        return DeliveryContext(
+        access = None
+        if connector.manifest.auth == "vault":
+            access = self._access(connector, use, submission_id=submission_id)
+        ctx = DeliveryContext(
             idempotency_key=f"{submission_id}:{connector_id}",
             config=self._configs.get(connector_id, {}),
             heartbeat=activity.heartbeat,
@@ -175,11 +224,34 @@ class HubActivities:
             browsers=self._browsers if connector.manifest.kind == "robot" else None,
             previous=details[0] if details and isinstance(details[0], dict) else {},
         )
+        if access is not None:
+            ctx.credentials = access
+        return ctx, access
 
-    async def _guarded(self, ctx: DeliveryContext, call: Awaitable[T]) -> T:
+    def _access(self, connector: Connector, use: str, **lookup: str) -> CredentialAccess:
+        """lookup: submission_id (her verified account) or credential_id (a test login)."""
+        manifest = connector.manifest
+        return CredentialAccess(
+            engine=self._engine,
+            vault=self._vault,
+            cipher=self._cipher,
+            connector_id=manifest.id,
+            system_name=manifest.name,
+            activity=use,
+            **lookup,
+        )
+
+    async def _guarded(
+        self, ctx: DeliveryContext, call: Awaitable[T], access: CredentialAccess | None
+    ) -> T:
         """Await a connector call, translating its failures for the workflow's retry policy."""
         try:
             return await call
+        except CredentialsRejected as exc:
+            log.warning("delivery %s: login refused: %s", ctx.idempotency_key, exc.detail)
+            if access is not None and await access.refused():
+                exc = CredentialsRejected(exc.detail, user_message=access.refusal_message)
+            raise to_application_error(exc) from None
         except HubError as exc:
             log.warning("delivery %s failed: %s", ctx.idempotency_key, exc.detail)
             raise to_application_error(exc) from None
@@ -216,6 +288,10 @@ class HubActivities:
             return await asyncio.to_thread(write)
 
         return save
+
+
+async def _no_evidence(content: bytes, content_type: str) -> str:
+    raise ConfigurationError("a test login keeps no evidence")
 
 
 def _day(iso: str | None) -> date | None:

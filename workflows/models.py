@@ -1,5 +1,6 @@
-"""Workflow and activity inputs and outputs. They carry ids and statuses, never personal data:
-the activities read the application from the encrypted store by submission id."""
+"""Workflow and activity inputs and outputs. They carry ids and statuses, never personal data or
+secrets: the activities read the application from the encrypted store by submission id, and a
+worker's account at a target from the vault."""
 
 from __future__ import annotations
 
@@ -87,3 +88,32 @@ class MarkRunningInput(BaseModel):
 class SubmissionOutput(BaseModel):
     submission_id: str
     outcomes: dict[str, DeliverOutput]
+
+
+class CredentialCheckInput(BaseModel):
+    """A worker's newly bound account, to be tried by a real test login. Only ids: the login name
+    and password stay in the vault until the activity on the connector's queue reads them."""
+
+    credential_id: str
+    connector_id: str
+    start_to_close_timeout_s: float
+    heartbeat_timeout_s: float
+
+
+class CredentialCheckOutput(BaseModel):
+    result: str  # verified | rejected (deleted) | failed (could not try it; left pending)
+    message: str  # Chinese, for the worker
+
+
+class VerifyCredentialsInput(BaseModel):
+    credential_id: str
+    connector_id: str
+
+
+class VerifyCredentialsOutput(BaseModel):
+    verified: bool = True  # a refusal is an error (CredentialsRejected), not an output
+
+
+class SettleCredentialInput(BaseModel):
+    credential_id: str
+    verified: bool

@@ -16,7 +16,9 @@ from hub.crypto import FieldCipher
 from hub.logs import configure_logging
 from hub.settings import Settings, get_settings
 from hub.store import make_engine
+from hub.vault import Vault
 from workflows.activities import HubActivities
+from workflows.credential_check import CredentialCheckWorkflow
 from workflows.queues import ORCHESTRATION, connector_queue
 from workflows.submission import SubmissionWorkflow
 
@@ -34,6 +36,7 @@ async def run_worker(settings: Settings, *, ready: asyncio.Event | None = None) 
     activities = HubActivities(
         engine=make_engine(settings.database_url),
         cipher=FieldCipher(**settings.crypto.model_dump()),
+        vault=Vault(keks=settings.vault.keks, current_kek=settings.vault.current_kek),
         connectors=connectors,
         configs=connector_configs(settings),
         browsers=browsers,
@@ -43,11 +46,12 @@ async def run_worker(settings: Settings, *, ready: asyncio.Event | None = None) 
             Worker(
                 client,
                 task_queue=ORCHESTRATION,
-                workflows=[SubmissionWorkflow],
+                workflows=[SubmissionWorkflow, CredentialCheckWorkflow],
                 activities=[
                     activities.mark_running,
                     activities.record_result,
                     activities.record_decision,
+                    activities.settle_credential_check,
                 ],
                 activity_executor=store_pool,
             )
@@ -56,7 +60,11 @@ async def run_worker(settings: Settings, *, ready: asyncio.Event | None = None) 
             Worker(
                 client,
                 task_queue=connector_queue(connector_id),
-                activities=[activities.deliver, activities.check_decision],
+                activities=[
+                    activities.deliver,
+                    activities.check_decision,
+                    activities.verify_credentials,
+                ],
                 max_concurrent_activities=connector.manifest.concurrency,
             )
             for connector_id, connector in connectors.items()

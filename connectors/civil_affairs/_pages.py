@@ -22,15 +22,28 @@ class LoginPage:
         self.page = page
         self.base_url = base_url
 
-    async def login(self, username: str, password: str) -> None:
+    async def open(self) -> None:
         await self.page.goto(f"{self.base_url}/login")
+
+    async def login(self, username: str, password: str) -> None:
+        """Log in on the open page; the error table says what a refusal means."""
         await self.page.get_by_label("用户名").fill(username)
         await self.page.get_by_label("密码").fill(password)
         await self.page.get_by_role("button", name="登录").click()
-        await self.page.wait_for_load_state()
+        logged_in = self.page.get_by_role("link", name="退出")
+        try:
+            await logged_in.or_(self.page.get_by_role("alert")).first.wait_for(timeout=30_000)
+        except PlaywrightTimeout:
+            raise RobotBroken("login: neither the menu nor an error after logging in") from None
         for text, error in PAGE_TEXT.items():
             if await self.page.get_by_text(text).count():
                 raise error(f"login: {text}")
+        if not await logged_in.count():
+            raise RobotBroken("login: an unknown message after logging in")
+
+    async def log_out(self) -> None:
+        await self.page.get_by_role("link", name="退出").click()
+        await self.page.get_by_role("button", name="登录").wait_for()
 
 
 class SearchPage:

@@ -1,6 +1,10 @@
-"""The robot: log in, look the person up, file only if the system has no record, read receipt."""
+"""The robot: log in as the worker who submitted, look the person up, file only if the system has
+no record, read the receipt. Her account comes from the hub's vault (manifest auth="vault"), read
+only once the login form is open."""
 
 from __future__ import annotations
+
+from playwright.async_api import Page
 
 from connectors.civil_affairs._manifest import MANIFEST
 from connectors.civil_affairs._mapping import to_target
@@ -22,7 +26,7 @@ class CivilAffairsConnector:
         base_url = ctx.config["base_url"]
         async with _browsers(ctx).context() as context:
             page = await context.new_page()
-            await LoginPage(page, base_url).login(ctx.config["username"], ctx.config["password"])
+            await _log_in(ctx, page)
             ctx.heartbeat({"step": "logged_in"})
             existing = await SearchPage(page, base_url).find_receipt(application.id_number)
             if existing:
@@ -44,9 +48,25 @@ class CivilAffairsConnector:
         base_url = ctx.config["base_url"]
         async with _browsers(ctx).context() as context:
             page = await context.new_page()
-            await LoginPage(page, base_url).login(ctx.config["username"], ctx.config["password"])
+            await _log_in(ctx, page)
             ctx.heartbeat({"step": "logged_in"})
             return await SearchPage(page, base_url).decision(application.id_number, receipt_no)
+
+    async def check_login(self, ctx: DeliveryContext) -> None:
+        """The test login when a worker binds her account: log in, and log out again."""
+        async with _browsers(ctx).context() as context:
+            page = await context.new_page()
+            await _log_in(ctx, page)
+            await LoginPage(page, ctx.config["base_url"]).log_out()
+
+
+async def _log_in(ctx: DeliveryContext, page: Page) -> None:
+    login = LoginPage(page, ctx.config["base_url"])
+    await login.open()
+    # Her account is read from the vault only now, with the login form in front of the robot:
+    # a target that is down costs no read (and no use on her record).
+    account = await ctx.credentials()
+    await login.login(account.login_name, account.password)
 
 
 def _browsers(ctx: DeliveryContext) -> BrowserPool:

@@ -3,7 +3,9 @@
 from connectors.sdk._browser import CHROMIUM_ARGS, BrowserPool
 from connectors.sdk._connector import (
     Application,
+    ChecksLogin,
     Connector,
+    Credentials,
     Decision,
     DeliveryContext,
     Receipt,
@@ -17,7 +19,9 @@ __all__ = [
     "ENTRY_POINT_GROUP",
     "Application",
     "BrowserPool",
+    "ChecksLogin",
     "Connector",
+    "Credentials",
     "Decision",
     "DecisionPollDecl",
     "DeliveryContext",

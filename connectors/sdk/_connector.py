@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 from pydantic import BaseModel
 
 from connectors.sdk._manifest import Manifest
+from hub.errors import ConfigurationError
 
 if TYPE_CHECKING:
     from connectors.sdk._browser import BrowserPool
@@ -52,18 +53,38 @@ class Decision(BaseModel):
     reason: str | None = None  # the target's own words, shown to the worker
 
 
+@dataclass(frozen=True)
+class Credentials:
+    """The submitting worker's own account at the target, read from the hub's vault.
+
+    Fill it into the login form and forget it: never log, heartbeat, return or raise it. The
+    password is left out of repr() so that a stray log line or traceback cannot show it.
+    """
+
+    login_name: str
+    password: str = field(repr=False)
+
+
+async def _no_vault() -> Credentials:
+    raise ConfigurationError("this connector's manifest does not declare auth='vault'")
+
+
 @dataclass
 class DeliveryContext:
     """What a delivery gets from the hub. Connectors never read settings themselves."""
 
     idempotency_key: str  # stable across retries of the same delivery
-    config: Mapping[str, str]  # base_url, credentials… from the hub's settings
+    config: Mapping[str, str]  # base_url, API keys… from the hub's settings
     heartbeat: Callable[..., None]
     save_evidence: Callable[[bytes, str], Awaitable[str]]  # (content, content type) -> id
     browsers: BrowserPool | None = None  # robots only
     #: What an earlier attempt of this delivery heartbeated, e.g. a receipt read after submit.
     previous: Mapping[str, Any] = field(default_factory=dict)
     evidence_ids: list[str] = field(default_factory=list)
+    #: auth="vault" only: `await ctx.credentials()` reads the submitting worker's account at this
+    #: target from the vault, at that moment and inside this activity, and records the use. It
+    #: raises CredentialsRejected (with a message telling her to bind one) when she has none.
+    credentials: Callable[[], Awaitable[Credentials]] = _no_vault
 
 
 class Connector(Protocol):
@@ -75,6 +96,16 @@ class Connector(Protocol):
 
     async def deliver(self, ctx: DeliveryContext, application: Application) -> Receipt:
         """File the application exactly once; return the target's receipt."""
+        ...
+
+
+@runtime_checkable
+class ChecksLogin(Protocol):
+    """A connector whose target has per-worker logins (auth="vault"): binding an account in the
+    portal runs this real test login before the account is kept."""
+
+    async def check_login(self, ctx: DeliveryContext) -> None:
+        """Log in with `await ctx.credentials()`; CredentialsRejected if the target refuses."""
         ...
 
 

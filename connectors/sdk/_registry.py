@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from importlib.metadata import entry_points
 
-from connectors.sdk._connector import Connector, TracksDecisions
+from connectors.sdk._connector import ChecksLogin, Connector, TracksDecisions
 from hub.errors import ConfigurationError
 
 ENTRY_POINT_GROUP = "community_hub.connectors"
@@ -21,6 +21,10 @@ def load_connectors() -> dict[str, Connector]:
         if connector.manifest.decisions is not None and not isinstance(connector, TracksDecisions):
             raise ConfigurationError(
                 f"connector {entry.name!r} declares decisions but has no check_decision"
+            )
+        if connector.manifest.auth == "vault" and not isinstance(connector, ChecksLogin):
+            raise ConfigurationError(
+                f"connector {entry.name!r} declares auth='vault' but has no check_login"
             )
         found[entry.name] = connector
     return found

@@ -177,6 +177,7 @@ def post_reveal(
         cipher=state.cipher,
         resident=resident,
         actor=user.username,
+        roles=user.roles,
         reason=body.reason,
     )
 

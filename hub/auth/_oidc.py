@@ -15,7 +15,7 @@ import httpx
 import jwt
 from sqlmodel import Session
 
-from hub.errors import Unauthenticated
+from hub.errors import TargetUnavailable, Unauthenticated
 from hub.store import LoginState
 from hub.store._models import utcnow
 
@@ -88,6 +88,31 @@ class OidcClient:
         claims = jwt.decode(tokens["id_token"], options={"verify_signature": False})
         if claims.get("nonce") != login.nonce:
             raise Unauthenticated("nonce mismatch")
+        return tokens
+
+    def refresh(self, refresh_token: str) -> dict[str, Any] | None:
+        """New tokens for a live single sign-on session; None when Keycloak has ended it.
+
+        Raises TargetUnavailable when Keycloak cannot be reached: the caller keeps what it has.
+        """
+        try:
+            response = httpx.post(
+                f"{self._endpoint}/token",
+                data={
+                    "grant_type": "refresh_token",
+                    "refresh_token": refresh_token,
+                    "client_id": self.client_id,
+                    "client_secret": self.client_secret,
+                },
+                timeout=10.0,
+            )
+        except httpx.TransportError as exc:
+            raise TargetUnavailable(f"keycloak unreachable: {type(exc).__name__}") from None
+        if response.status_code == 400:  # invalid_grant: session ended, token expired or revoked
+            return None
+        if response.status_code != 200:
+            raise TargetUnavailable(f"token endpoint said {response.status_code}")
+        tokens: dict[str, Any] = response.json()
         return tokens
 
     def logout_url(self, *, id_token: str | None, post_logout_redirect: str) -> str:

@@ -7,12 +7,15 @@ from datetime import timedelta
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlmodel import Session
 
+from hub._state import HubState
 from hub.auth._sessions import COOKIE, close_session, open_session
 from hub.deps import CurrentUser, SessionDep, StateDep
 from hub.errors import Unauthenticated
 from hub.portal import templates
-from identity import InvalidToken
+from hub.store import audit
+from identity import InvalidToken, Principal
 
 router = APIRouter(prefix="/auth", include_in_schema=False)
 
@@ -51,6 +54,7 @@ async def callback(
     cookie = open_session(
         session=session, cipher=state.cipher, principal=principal, tokens=tokens, idle=idle
     )
+    _audit(session, state, principal, "login")
     response = RedirectResponse(login_state.return_to, status_code=303)
     response.set_cookie(
         COOKIE,
@@ -65,9 +69,10 @@ async def callback(
 
 @router.post("/logout")
 def logout(
-    request: Request, _user: CurrentUser, state: StateDep, session: SessionDep
+    request: Request, user: CurrentUser, state: StateDep, session: SessionDep
 ) -> RedirectResponse:
     id_token = close_session(session=session, cipher=state.cipher, cookie=request.cookies[COOKIE])
+    _audit(session, state, user, "logout")
     url = state.oidc.logout_url(
         id_token=id_token, post_logout_redirect=f"{state.settings.hub.url}/auth/logged-out"
     )
@@ -81,3 +86,17 @@ def logged_out(request: Request) -> HTMLResponse:
     """Where Keycloak sends her back after single logout."""
     page: HTMLResponse = templates.TemplateResponse(request, "logged_out.html", {"user": None})
     return page
+
+
+def _audit(session: Session, state: HubState, user: Principal, action: str) -> None:
+    """Portal sign-ins and sign-outs go to the audit log, in the session's own transaction."""
+    audit.append(
+        session,
+        cipher=state.cipher,
+        actor=user.username,
+        roles=user.roles,
+        action=action,
+        community_code=user.community_code,
+        subject=f"user:{user.username}",
+        detail={"via": "portal"},
+    )

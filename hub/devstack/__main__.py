@@ -7,9 +7,10 @@ import sys
 import time
 from pathlib import Path
 
+from hub.demo import DEMO_CIVIL_LOGINS
 from hub.devstack._process import ServiceFailed
 from hub.devstack._stack import Stack
-from hub.settings import DecisionSettings, get_settings
+from hub.settings import DecisionSettings, Settings, get_settings
 
 CACHE_DIR = Path(".cache")
 
@@ -49,6 +50,16 @@ def main() -> int:
         stack.stop()
 
 
+def _civil_accounts(settings: Settings) -> str:
+    """Whose account at the simulated system is whose: the robot logs in as the submitter."""
+    passwords = settings.simulators.civil_accounts
+    return "，".join(
+        f"{worker} 的账号 {login} / {passwords[login]}"
+        for worker, (login, _) in DEMO_CIVIL_LOGINS.items()
+        if login in passwords
+    )
+
+
 def _banner(stack: Stack, seconds: float) -> str:
     s = stack.settings
     password = s.keycloak.demo_password
@@ -60,7 +71,7 @@ def _banner(stack: Stack, seconds: float) -> str:
   Keycloak                  {s.keycloak.url}/admin
                             (admin / {s.keycloak.admin_password})
   省民政厅模拟系统          {s.simulators.civil_url}/records
-                            (robot {s.simulators.civil_user} / {s.simulators.civil_password})
+                            ({_civil_accounts(s)})
   市养老服务平台模拟接口    {s.simulators.api_url}/records
                             (在两个模拟系统的 /records 页面点"批准"或"不予批准"，
                              审核结果约一分钟内回到居民的办理记录)

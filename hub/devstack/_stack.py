@@ -17,6 +17,7 @@ from hub.devstack._keycloak import ensure_keycloak, keycloak_service
 from hub.devstack._process import Service, ServiceFailed
 from hub.settings import Settings
 from hub.store import index_all_names, make_engine, migrate, session_scope
+from hub.vault import Vault
 from identity import provision
 from workflows.queues import ORCHESTRATION
 
@@ -73,8 +74,14 @@ class Stack:
         migrate(self.settings.database_url)
         engine = make_engine(self.settings.database_url)
         cipher = FieldCipher(**self.settings.crypto.model_dump())
+        vault = Vault(keks=self.settings.vault.keks, current_kek=self.settings.vault.current_kek)
         with session_scope(engine) as session:
-            seed_demo(session=session, cipher=cipher)
+            seed_demo(
+                session=session,
+                cipher=cipher,
+                vault=vault,
+                civil_accounts=self.settings.simulators.civil_accounts,
+            )
             # Data kept from before the name index existed becomes searchable by part of a name.
             index_all_names(session=session, cipher=cipher)
         engine.dispose()
@@ -167,8 +174,8 @@ class Stack:
             str(s.api_port),
             "--data-dir",
             str(self.data_dir / "simulators"),
-            "--civil-account",
-            f"{s.civil_user}:{s.civil_password}",
+            # One account per demo worker: robots log in as the worker who submitted.
+            *(f"--civil-account={login}:{secret}" for login, secret in s.civil_accounts.items()),
             "--api-key",
             s.api_key,
             listens=[(s.host, s.civil_port), (s.host, s.api_port)],

@@ -1,7 +1,21 @@
 """The community store (数字底座): residents, households, houses, submissions and results."""
 
+from hub.store import _audit as audit  # noqa: F401  (the audit log: hub.store.audit)
 from hub.store import _history  # noqa: F401  (installs the change-history hook)
 from hub.store import _import as imports  # noqa: F401  (Excel/CSV ledgers: hub.store.imports)
+from hub.store._credential_views import AccountView, CredentialUseView, accounts_of
+from hub.store._credentials import (
+    CredentialBind,
+    audit_credential,
+    bind_credential,
+    current_credential,
+    get_credential,
+    open_credential,
+    record_use,
+    refuse_use,
+    settle_check,
+    unbind,
+)
 from hub.store._daily import (
     EVENT_KINDS,
     EVENT_STATUSES,
@@ -62,6 +76,7 @@ from hub.store._models_daily import (
     ResidentTag,
     Vehicle,
 )
+from hub.store._models_vault import Credential, CredentialUse
 from hub.store._overview import CommunityFigures, communities_under, overview
 from hub.store._residents import (
     ResidentCreate,
@@ -116,6 +131,21 @@ from hub.store._things import (
 from hub.store._timeline import TimelineEntry, timeline
 
 __all__ = [
+    "AccountView",
+    "Credential",
+    "CredentialBind",
+    "CredentialUse",
+    "CredentialUseView",
+    "accounts_of",
+    "audit_credential",
+    "bind_credential",
+    "current_credential",
+    "get_credential",
+    "open_credential",
+    "record_use",
+    "refuse_use",
+    "settle_check",
+    "unbind",
     "EVENT_STATUSES",
     "EventUpdate",
     "get_scoped_event",

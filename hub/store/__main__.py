@@ -1,6 +1,7 @@
-"""Store maintenance: ``python -m hub.store migrate``, ``rotate-keys`` and ``index-names``.
+"""Store maintenance: ``python -m hub.store migrate``, ``rotate-keys``, ``rotate-vault``,
+``index-names`` and ``audit-verify``.
 
-Both read the hub's settings (``HUB_*`` environment variables) and may run while the hub does.
+All read the hub's settings (``HUB_*`` environment variables) and may run while the hub does.
 """
 
 from __future__ import annotations
@@ -11,9 +12,12 @@ from collections.abc import Sequence
 from hub.crypto import FieldCipher
 from hub.errors import ConfigurationError
 from hub.settings import Settings, get_settings
+from hub.store._audit import verify
 from hub.store._db import make_engine, migrate, session_scope
 from hub.store._residents import index_all_names
 from hub.store._rotate import RotationReport, rotate_keys
+from hub.store._rotate_vault import VaultRotationReport, rotate_vault
+from hub.vault import Vault
 
 _COLUMNS = ("column", "re-encrypted", "already current", "skipped", "left")
 
@@ -41,6 +45,31 @@ def _rotate_keys(settings: Settings) -> None:
         engine.dispose()
 
 
+def _rotate_vault(settings: Settings) -> None:
+    vault = Vault(keks=settings.vault.keks, current_kek=settings.vault.current_kek)
+    engine = make_engine(settings.database_url)
+    try:
+        print(_format_vault_report(rotate_vault(engine=engine, vault=vault)))
+    finally:
+        engine.dispose()
+
+
+def _format_vault_report(report: VaultRotationReport) -> str:
+    lines = [
+        f"current vault key: {report.kek_id}",
+        f"credentials re-wrapped: {report.rewrapped}, already current: {report.already_current},"
+        f" skipped: {report.skipped}, left: {report.left}",
+    ]
+    if report.left:
+        lines.append(
+            f"{report.left} data keys are still wrapped by an older key: restart any hub or worker"
+            " still running with an older current key, then run rotate-vault again."
+        )
+    else:
+        lines.append("nothing is left under an older key: older keys can leave HUB_VAULT__KEKS.")
+    return "\n".join(lines)
+
+
 def _index_names(settings: Settings) -> None:
     cipher = FieldCipher(**settings.crypto.model_dump())
     engine = make_engine(settings.database_url)
@@ -50,6 +79,22 @@ def _index_names(settings: Settings) -> None:
         print(f"name pieces written for {done} residents who had none")
     finally:
         engine.dispose()
+
+
+def _audit_verify(settings: Settings) -> None:
+    cipher = FieldCipher(**settings.crypto.model_dump())
+    engine = make_engine(settings.database_url)
+    try:
+        with session_scope(engine) as session:
+            report = verify(session, cipher=cipher)
+    finally:
+        engine.dispose()
+    print(f"audit log: {report.checked} entries checked")
+    if report.intact:
+        print(f"chain intact; last hash {report.last_hash}")
+        return
+    print(f"chain broken at entry {report.broken_at}: {report.reason}")
+    raise SystemExit(1)
 
 
 def _format_report(report: RotationReport) -> str:
@@ -82,9 +127,16 @@ def _parser() -> argparse.ArgumentParser:
         "rotate-keys", help="re-encrypt personal data under HUB_CRYPTO__CURRENT_KEY"
     ).set_defaults(run=_rotate_keys)
     commands.add_parser(
+        "rotate-vault",
+        help="re-wrap every credential's data key under HUB_VAULT__CURRENT_KEK (secrets unchanged)",
+    ).set_defaults(run=_rotate_vault)
+    commands.add_parser(
         "index-names",
         help="write the name-search pieces of residents stored before migration 0005",
     ).set_defaults(run=_index_names)
+    commands.add_parser(
+        "audit-verify", help="walk the audit log's hash chain; exit 1 if an entry was tampered with"
+    ).set_defaults(run=_audit_verify)
     return parser
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import date
 from typing import Annotated, Any
 
@@ -13,6 +14,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from hub.clock import beijing_today
 from hub.crypto import FieldCipher
 from hub.errors import InvalidInput, NotFound
+from hub.store import _audit as audit
 from hub.store._models import Resident
 from hub.store._models_daily import ChangeRecord, CommunityEvent, ResidentTag
 from hub.store._patch import NOT_NULL, apply_patch
@@ -173,27 +175,46 @@ def _month_start(month: str) -> date:
         raise InvalidInput("bad month", user_message="月份格式应为 年-月，例如 2026-11") from None
 
 
+_REVEALED = ("id_number", "phone")
+
+
 class RevealedFacts(BaseModel):
     id_number: str
     phone: str | None
 
 
 def reveal(
-    *, session: Session, cipher: FieldCipher, resident: Resident, actor: str, reason: str
+    *,
+    session: Session,
+    cipher: FieldCipher,
+    resident: Resident,
+    actor: str,
+    roles: Iterable[str],
+    reason: str,
 ) -> RevealedFacts:
-    """Her ID number and phone in clear, for someone allowed to see them; always recorded."""
-    session.add(
-        ChangeRecord(
-            entity="resident",
-            entity_id=str(resident.id),
-            community_code=resident.community_code,
-            resident_id=resident.id,
-            action="reveal",
-            changes=json.dumps(
-                {"fields": ["id_number", "phone"], "reason": reason}, ensure_ascii=False
-            ),
-            actor=actor,
-        )
+    """Her ID number and phone in clear, for someone allowed to see them; always recorded: in her
+    history with the reason, and in the audit log with the reason's length only (free text may
+    name her)."""
+    record = ChangeRecord(
+        entity="resident",
+        entity_id=str(resident.id),
+        community_code=resident.community_code,
+        resident_id=resident.id,
+        action="reveal",
+        changes=json.dumps({"fields": list(_REVEALED), "reason": reason}, ensure_ascii=False),
+        actor=actor,
+    )
+    session.add(record)
+    session.flush()
+    audit.append(
+        session,
+        cipher=cipher,
+        actor=actor,
+        roles=roles,
+        action="reveal",
+        community_code=resident.community_code,
+        subject=f"resident:{resident.id}",
+        detail={"fields": list(_REVEALED), "reason_chars": len(reason), "change_record": record.id},
     )
     phone = (
         decrypt_phone(cipher=cipher, phone_enc=resident.phone_enc) if resident.phone_enc else None

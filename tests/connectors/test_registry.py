@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from connectors.sdk import ENTRY_POINT_GROUP, Application, Manifest, load_connectors
+from connectors.sdk import ENTRY_POINT_GROUP, Application, ChecksLogin, Manifest, load_connectors
+from connectors.sdk import _registry as registry
+from hub.errors import ConfigurationError
 
 ENTRIES = sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda entry: entry.name)
 
@@ -84,3 +86,33 @@ def test_connector_maps_every_manifest_field_and_delivers_asynchronously(
     assert set(values) == {field.name for field in connector.manifest.fields}
     assert all(isinstance(value, str) for value in values.values())
     assert inspect.iscoroutinefunction(connector.deliver)
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=_ids)
+def test_a_connector_logging_in_as_the_worker_has_a_test_login(entry: EntryPoint) -> None:
+    connector = load_connectors()[entry.name]
+    if connector.manifest.auth != "vault":
+        pytest.skip("logs in with no worker's account")
+
+    assert isinstance(connector, ChecksLogin)
+    assert inspect.iscoroutinefunction(connector.check_login)
+
+
+def test_a_vault_connector_without_a_test_login_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    class NoCheck:  # a robot for a per-worker login system, without check_login
+        manifest = load_connectors()["civil_affairs"].manifest.model_copy(
+            update={"decisions": None}
+        )
+
+    class Entry:
+        name = "civil_affairs"
+
+        def load(self) -> NoCheck:
+            return NoCheck()
+
+    monkeypatch.setattr(registry, "entry_points", lambda group: [Entry()])
+
+    with pytest.raises(ConfigurationError, match="check_login"):
+        load_connectors()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 import pytest
+from keycloak import KeycloakAdmin
 from playwright.async_api import Browser, expect
 
 from hub.devstack import Stack
@@ -79,5 +81,32 @@ async def test_street_viewer_sees_figures_for_each_community_of_her_street(
         await expect(table.locator("tbody tr")).to_have_count(2)
         response = await page.goto(stack.settings.hub.url + "/residents")
         assert response is not None and response.status == 403
+    finally:
+        await context.close()
+
+
+async def test_keycloak_ending_her_session_ends_the_hub_session(stack: Stack, browser: Browser):
+    """An administrator signs her out in Keycloak; Keycloak tells the hub over the back channel,
+    and her next click in the portal asks her to log in again."""
+    context, page = await portal_login(browser, stack, "worker-b")
+    try:
+        kc = stack.settings.keycloak
+        admin = KeycloakAdmin(
+            server_url=kc.url,
+            username=kc.admin_user,
+            password=kc.admin_password,
+            realm_name="master",
+            user_realm_name="master",
+        )
+        admin.change_current_realm(kc.realm)
+        user_id = admin.get_user_id("worker-b")
+        assert user_id is not None
+        assert admin.get_sessions(user_id)  # the portal login made one
+
+        await asyncio.to_thread(admin.user_logout, user_id)
+
+        await page.goto(stack.settings.hub.url + "/residents")
+        assert page.url.startswith(kc.url), "the hub session is gone, so she is sent to log in"
+        await expect(page.locator("#username")).to_be_visible()
     finally:
         await context.close()

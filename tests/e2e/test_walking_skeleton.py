@@ -4,7 +4,6 @@ back to the community store; another community sees none of it; no personal data
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 import uuid
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from hub.store import (
     session_scope,
 )
 from hub.submitting import workflow_id
+from tests._temporal_history import history_text
 from tests.e2e._stack import bearer, portal_login, sim_records
 
 pytestmark = pytest.mark.e2e
@@ -80,6 +80,8 @@ def test_each_system_recorded_exactly_one_correct_record(stack: Stack, submitted
     assert len(civil) == 1 and len(api) == 1
     assert (civil[0]["name"], civil[0]["id_number"]) == (NAME, ID_NUMBER)
     assert (civil[0]["bank_account"], civil[0]["allowance_type"]) == (BANK_ACCOUNT, "80-89")
+    # The robot logged in with worker-a's own account from the vault, not a shared one.
+    assert civil[0]["submitted_by"] == "yuqi-wanghong"
     assert (api[0]["name"], api[0]["id_number"]) == (NAME, ID_NUMBER)
     assert api[0]["community_code"] == "320206104001"
 
@@ -225,20 +227,55 @@ def test_api_without_a_token_is_401(stack: Stack):
     assert answer.json()["message"] == "请先登录"
 
 
+async def test_her_accounts_page_shows_which_robot_used_her_account_and_for_what(
+    stack: Stack, browser: Browser, submitted: PortalSubmission
+):
+    context, page = await portal_login(browser, stack, "worker-a")
+    try:
+        await page.get_by_role("link", name="我的系统账号").click()
+        account = page.locator("#account-civil_affairs")
+        await expect(account.locator(".login")).to_have_text("yuqi-wanghong")
+        # The delivery's use (decision checks for the same submission have rows of their own).
+        link = page.locator(f'a[href="/submissions/{submitted.submission_id}"]')
+        row = account.locator("tbody tr", has=link, has_text="提交申请")
+        await expect(row).to_contain_text("省民政厅高龄津贴管理系统")
+        await expect(row).to_contain_text("已使用")
+        await expect(row.locator("td").first).to_have_text(
+            re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")
+        )
+    finally:
+        await context.close()
+
+
 async def test_no_personal_data_in_workflow_ids_history_or_logs(
     stack: Stack, submitted: PortalSubmission
 ):
     temporal = stack.settings.temporal
     client = await Client.connect(temporal.address, namespace=temporal.namespace)
     handle = client.get_workflow_handle(workflow_id(submitted.submission_id))
-    history = json.dumps((await handle.fetch_history()).to_json_dict(), ensure_ascii=False)
     ids = [wf.id async for wf in client.list_workflows()]
     phone = _ours(stack.settings.simulators.api_url)[0]["phone"]
-    secrets = [NAME, ID_NUMBER, phone, BANK_ACCOUNT]
+    # The demo workers' own passwords at the civil-affairs system, from the vault.
+    passwords = list(stack.settings.simulators.civil_accounts.values())
+    secrets = [NAME, ID_NUMBER, phone, BANK_ACCOUNT, *passwords]
     assert handle.id in ids
-    for secret in secrets:
-        assert secret not in history
-        assert not any(secret in wf_id for wf_id in ids)
+    assert any(i.startswith("credential-check-") for i in ids)  # tests/e2e/test_accounts.py
+    for wf_id in ids:
+        # Payloads decoded: inputs, results, failures and heartbeats are all searched.
+        history = history_text(await client.get_workflow_handle(wf_id).fetch_history())
+        assert '"connector_id": ' in history, wf_id  # the control: decoded inputs are read
+        for secret in secrets:
+            assert secret not in history, f"{secret[:2]}… in the history of {wf_id}"
+            assert secret not in wf_id
+    for path, user in [
+        ("/api/accounts", "worker-a"),
+        ("/api/accounts", "worker-b"),
+        (f"/api/submissions/{submitted.submission_id}", "worker-a"),
+    ]:
+        headers = await asyncio.to_thread(bearer, stack, user)
+        answer = await asyncio.to_thread(httpx.get, stack.settings.hub.url + path, headers=headers)
+        assert answer.status_code == 200
+        assert not any(p in answer.text for p in passwords), path
     logs = sorted((stack.data_dir / "logs").glob("*.log"))
     assert {p.name for p in logs} >= {"hub.log", "worker.log", "simulators.log"}
     for log in logs:

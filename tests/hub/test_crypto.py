@@ -5,6 +5,7 @@ from cryptography.exceptions import InvalidTag
 
 from hub.crypto import FieldCipher
 from hub.errors import ConfigurationError
+from hub.settings import CryptoSettings, Settings
 from tests.factories import fake_key
 
 K1, K2, INDEX = fake_key(1), fake_key(2), fake_key(9)
@@ -135,3 +136,27 @@ def test_blind_index_differs_by_key() -> None:
 def test_key_ids_with_a_colon_are_refused_since_they_could_never_decrypt():
     with pytest.raises(ConfigurationError, match="no ':'"):
         FieldCipher(keys={"k:1": fake_key(1)}, current_key="k:1", blind_index_key=fake_key(2))
+
+
+def _audited(audit_key: str | None) -> FieldCipher:
+    return FieldCipher(
+        keys={"k1": K1}, current_key="k1", blind_index_key=INDEX, audit_key=audit_key
+    )
+
+
+def test_audit_macs_depend_on_the_audit_key_alone():
+    assert _audited(fake_key(3)).audit_mac(b"entry") == _audited(fake_key(3)).audit_mac(b"entry")
+    assert _audited(fake_key(3)).audit_mac(b"entry") != _audited(fake_key(4)).audit_mac(b"entry")
+    assert _audited(fake_key(3)).audit_mac(b"entry") != _audited(fake_key(3)).audit_mac(b"entrY")
+    with pytest.raises(ConfigurationError, match="32 bytes"):
+        _audited(base64.b64encode(b"short").decode())
+    with pytest.raises(ConfigurationError, match="HUB_CRYPTO__AUDIT_KEY"):
+        _audited(None).audit_mac(b"entry")
+
+
+def test_the_development_audit_key_is_refused_in_production():
+    with pytest.raises(ValueError, match="HUB_CRYPTO__AUDIT_KEY"):
+        Settings(environment="production")
+    with pytest.raises(ValueError) as others_only:
+        Settings(environment="production", crypto=CryptoSettings(audit_key=fake_key(5)))
+    assert "HUB_CRYPTO__AUDIT_KEY" not in str(others_only.value)

@@ -5,27 +5,41 @@ from sqlalchemy import Engine
 from sqlmodel import Session, func, select
 
 from hub.crypto import FieldCipher
-from hub.demo import COMMUNITY_A, COMMUNITY_B, seed_demo
+from hub.demo import COMMUNITY_A, COMMUNITY_B, DEMO_CIVIL_LOGINS, seed_demo
 from hub.idcard import parse_id_number, validate_mobile
 from hub.store import (
     Community,
+    Credential,
+    CredentialBind,
     House,
     Household,
     Organization,
     Resident,
     ResidentFacts,
     Vehicle,
+    bind_credential,
+    current_credential,
+    open_credential,
     resident_facts,
     search_residents,
     session_scope,
+    unbind,
 )
-from tests.factories import make_cipher
+from tests.factories import DEMO_CIVIL_ACCOUNTS, make_cipher, make_vault
+
+VAULT = make_vault()
+
+
+def seed(engine: Engine, cipher: FieldCipher) -> bool:
+    with session_scope(engine) as session:
+        return seed_demo(
+            session=session, cipher=cipher, vault=VAULT, civil_accounts=DEMO_CIVIL_ACCOUNTS
+        )
 
 
 @pytest.fixture
 def seeded(engine: Engine, cipher: FieldCipher) -> Engine:
-    with session_scope(engine) as session:
-        assert seed_demo(session=session, cipher=cipher) is True
+    assert seed(engine, cipher) is True
     return engine
 
 
@@ -45,9 +59,10 @@ def all_facts(engine: Engine, cipher: FieldCipher) -> list[ResidentFacts]:
 
 def test_seeding_twice_changes_nothing(seeded: Engine, cipher: FieldCipher) -> None:
     before = counts(seeded)
-    with session_scope(seeded) as session:
-        assert seed_demo(session=session, cipher=cipher) is False
+    credentials_before = credential_ids(seeded)
+    assert seed(seeded, cipher) is False
     assert counts(seeded) == before
+    assert credential_ids(seeded) == credentials_before
     assert before["Community"] == 2
 
 
@@ -100,3 +115,56 @@ def test_each_community_has_organizations_and_owned_vehicles(seeded: Engine) -> 
             assert owner is not None and owner.community_code == vehicle.community_code
     assert set(orgs) == {COMMUNITY_A.code, COMMUNITY_B.code}
     assert {v.community_code for v in vehicles} == {COMMUNITY_A.code, COMMUNITY_B.code}
+
+
+def credential_ids(engine: Engine) -> list[str]:
+    with Session(engine) as session:
+        return sorted(session.exec(select(Credential.id)))
+
+
+def test_each_demo_worker_has_her_own_verified_civil_affairs_account(seeded: Engine) -> None:
+    with Session(seeded) as session:
+        for worker, (login, community) in DEMO_CIVIL_LOGINS.items():
+            credential = current_credential(
+                session=session, owner=worker, connector_id="civil_affairs"
+            )
+            assert credential is not None, worker
+            assert (credential.state, credential.community_code) == ("verified", community)
+            assert open_credential(vault=VAULT, credential=credential) == (
+                login,
+                DEMO_CIVIL_ACCOUNTS[login],
+            )
+    assert len({login for login, _ in DEMO_CIVIL_LOGINS.values()}) == 2  # not one shared account
+
+
+def test_a_store_seeded_before_the_vault_gets_the_demo_accounts(
+    seeded: Engine, cipher: FieldCipher
+) -> None:
+    with session_scope(seeded) as session:
+        unbind(session=session, owner="worker-a", connector_id="civil_affairs")
+
+    assert seed(seeded, cipher) is False  # the street was there; only the account is new
+
+    with Session(seeded) as session:
+        assert current_credential(session=session, owner="worker-a", connector_id="civil_affairs")
+
+
+def test_seeding_keeps_an_account_the_worker_bound_herself(
+    seeded: Engine, cipher: FieldCipher
+) -> None:
+    with session_scope(seeded) as session:
+        mine = bind_credential(
+            session=session,
+            vault=VAULT,
+            community=COMMUNITY_A.code,
+            owner="worker-a",
+            connector_id="civil_affairs",
+            data=CredentialBind.model_validate({"login_name": "wanghong2", "password": "New-1!"}),
+            verified=True,
+        )
+
+    seed(seeded, cipher)
+
+    with Session(seeded) as session:
+        kept = current_credential(session=session, owner="worker-a", connector_id="civil_affairs")
+        assert kept is not None and kept.id == mine.id

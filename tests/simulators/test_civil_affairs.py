@@ -14,7 +14,8 @@ from fastapi.testclient import TestClient
 
 from simulators import create_civil_affairs_app
 
-USER, PASSWORD = "yuqi-robot", "Civil-2026!"
+# worker-a's own account, as the demo gives her (the hub's robot logs in as the submitter).
+USER, PASSWORD = "yuqi-wanghong", "Wanghong-2026!"
 # 𠮷 (U+20BB7) lies outside the Basic Multilingual Plane: four bytes in UTF-8, a surrogate pair
 # in UTF-16, so it is the name most likely to be mangled on the way.
 RARE_NAME = "𠮷祥英"

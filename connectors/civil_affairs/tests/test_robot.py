@@ -1,4 +1,5 @@
-"""The robot against the simulated web system, in a real Chromium, over real HTTP."""
+"""The robot against the simulated web system, in a real Chromium, over real HTTP, logging in
+with the account of the worker who submitted (what the hub's vault hands out as ctx.credentials)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import httpx
 import pytest
 
 from connectors.civil_affairs import connector
-from connectors.sdk import Application, BrowserPool
+from connectors.sdk import Application, BrowserPool, Credentials
 from hub.errors import BusinessRejection, CredentialsRejected, RobotBroken
 from simulators import create_civil_affairs_app
 from tests._servers import serve
@@ -20,19 +21,24 @@ from tests._servers import serve
 if TYPE_CHECKING:
     from connectors.conftest import DeliveryRecorder
 
-USER, PASSWORD = "yuqi-robot", "Civil-2026!"
+#: worker-a's own account at the system, and a colleague's: each files under her own name.
+HERS = Credentials(login_name="yuqi-wanghong", password="Wanghong-2026!")
+COLLEAGUES = Credentials(login_name="ruixing-lifang", password="Lifang-2026!")
+WRONG_PASSWORD = Credentials(login_name=HERS.login_name, password="not-the-password")
 
 
 @pytest.fixture
 def civil_affairs(tmp_path: Path) -> Iterator[str]:
-    """The simulated system's base URL, with a fresh database."""
-    app = create_civil_affairs_app(db_path=tmp_path / "civil_affairs.db", accounts={USER: PASSWORD})
+    """The simulated system's base URL, with a fresh database and both workers' accounts."""
+    accounts = {a.login_name: a.password for a in (HERS, COLLEAGUES)}
+    app = create_civil_affairs_app(db_path=tmp_path / "civil_affairs.db", accounts=accounts)
     with serve(app) as base_url:
         yield base_url
 
 
-def _config(base_url: str, password: str = PASSWORD) -> dict[str, str]:
-    return {"base_url": base_url, "username": USER, "password": password}
+def _config(base_url: str) -> dict[str, str]:
+    # No login in the configuration: the account is the submitting worker's, from the vault.
+    return {"base_url": base_url}
 
 
 async def _records(base_url: str) -> list[dict[str, Any]]:
@@ -49,7 +55,7 @@ async def test_delivers_once_and_returns_receipt(
     recorder: DeliveryRecorder,
     application: Application,
 ) -> None:
-    ctx = recorder.context(_config(civil_affairs), browsers=browsers)
+    ctx = recorder.context(_config(civil_affairs), browsers=browsers, account=HERS)
 
     receipt = await connector.deliver(ctx, application)
 
@@ -59,7 +65,8 @@ async def test_delivers_once_and_returns_receipt(
     assert not receipt.existing
     assert record["name"] == "𠮷祥英"
     assert record["id_number"] == application.id_number
-    assert record["submitted_by"] == USER
+    assert record["submitted_by"] == HERS.login_name  # filed as her, not as a shared robot
+    assert recorder.credential_reads == 1
     assert {"step": "submitted", "receipt_no": receipt.receipt_no} in recorder.heartbeats
     [(shot, content_type)] = recorder.evidence
     assert content_type == "image/png"
@@ -74,11 +81,11 @@ async def test_retry_after_submit_finds_existing_record_instead_of_filing_again(
     application: Application,
 ) -> None:
     first = await connector.deliver(
-        recorder.context(_config(civil_affairs), browsers=browsers), application
+        recorder.context(_config(civil_affairs), browsers=browsers, account=HERS), application
     )
     # The retry of a worker that died after submitting but before its heartbeat reached the hub.
     retry = await connector.deliver(
-        recorder.context(_config(civil_affairs), browsers=browsers), application
+        recorder.context(_config(civil_affairs), browsers=browsers, account=HERS), application
     )
 
     assert retry.existing
@@ -98,6 +105,7 @@ async def test_heartbeated_receipt_is_returned_without_touching_the_target(
     assert receipt.receipt_no == "MZGL20260315000007"
     assert receipt.existing
     assert await _records(civil_affairs) == []
+    assert recorder.credential_reads == 0  # her account is not even read when not needed
 
 
 async def test_target_rejection_is_a_business_rejection_with_the_targets_reason(
@@ -110,7 +118,9 @@ async def test_target_rejection_is_a_business_rejection_with_the_targets_reason(
     male = application.model_copy(update={"sex": "1"})
 
     with pytest.raises(BusinessRejection) as raised:
-        await connector.deliver(recorder.context(_config(civil_affairs), browsers=browsers), male)
+        await connector.deliver(
+            recorder.context(_config(civil_affairs), browsers=browsers, account=HERS), male
+        )
 
     assert "性别与公民身份号码不一致" in raised.value.user_message
     assert await _records(civil_affairs) == []
@@ -123,12 +133,60 @@ async def test_wrong_password_is_credentials_rejected(
     recorder: DeliveryRecorder,
     application: Application,
 ) -> None:
-    ctx = recorder.context(_config(civil_affairs, password="not-the-password"), browsers=browsers)
+    ctx = recorder.context(_config(civil_affairs), browsers=browsers, account=WRONG_PASSWORD)
 
     with pytest.raises(CredentialsRejected):
         await connector.deliver(ctx, application)
 
     assert await _records(civil_affairs) == []
+
+
+async def test_each_record_is_filed_under_the_account_of_the_worker_who_submitted(
+    civil_affairs: str,
+    browsers: BrowserPool,
+    recorder: DeliveryRecorder,
+    application: Application,
+) -> None:
+    ctx = recorder.context(_config(civil_affairs), browsers=browsers, account=COLLEAGUES)
+
+    await connector.deliver(ctx, application)
+
+    [record] = await _records(civil_affairs)
+    assert record["submitted_by"] == COLLEAGUES.login_name
+
+
+async def test_without_a_bound_account_the_robot_files_nothing(
+    civil_affairs: str,
+    browsers: BrowserPool,
+    recorder: DeliveryRecorder,
+    application: Application,
+) -> None:
+    ctx = recorder.context(_config(civil_affairs), browsers=browsers, account=None)
+
+    with pytest.raises(CredentialsRejected):
+        await connector.deliver(ctx, application)
+
+    assert await _records(civil_affairs) == []
+
+
+async def test_check_login_accepts_her_account_and_files_nothing(
+    civil_affairs: str, browsers: BrowserPool, recorder: DeliveryRecorder
+) -> None:
+    ctx = recorder.context(_config(civil_affairs), browsers=browsers, account=HERS)
+
+    await connector.check_login(ctx)
+
+    assert recorder.credential_reads == 1
+    assert await _records(civil_affairs) == []
+
+
+async def test_check_login_refuses_a_wrong_password(
+    civil_affairs: str, browsers: BrowserPool, recorder: DeliveryRecorder
+) -> None:
+    ctx = recorder.context(_config(civil_affairs), browsers=browsers, account=WRONG_PASSWORD)
+
+    with pytest.raises(CredentialsRejected):
+        await connector.check_login(ctx)
 
 
 def test_mapping_is_pure_and_covers_the_manifest_fields(application: Application) -> None:
@@ -158,9 +216,9 @@ async def test_reads_the_reviewers_decision_from_the_search_page(
     application: Application,
 ) -> None:
     receipt = await connector.deliver(
-        recorder.context(_config(civil_affairs), browsers=browsers), application
+        recorder.context(_config(civil_affairs), browsers=browsers, account=HERS), application
     )
-    ctx = recorder.context(_config(civil_affairs), browsers=browsers)
+    ctx = recorder.context(_config(civil_affairs), browsers=browsers, account=HERS)
     assert await connector.check_decision(ctx, application, receipt.receipt_no) is None
 
     await _decide(civil_affairs, receipt.receipt_no, {"result": "approved"})
@@ -181,7 +239,7 @@ async def test_a_refusal_comes_back_with_the_reviewers_reason(
     recorder: DeliveryRecorder,
     application: Application,
 ) -> None:
-    ctx = recorder.context(_config(civil_affairs), browsers=browsers)
+    ctx = recorder.context(_config(civil_affairs), browsers=browsers, account=HERS)
     receipt = await connector.deliver(ctx, application)
     await _decide(
         civil_affairs, receipt.receipt_no, {"result": "rejected", "reason": "已享受同类补贴"}
@@ -203,6 +261,6 @@ async def test_a_receipt_the_search_does_not_show_means_the_robot_is_broken(
     recorder: DeliveryRecorder,
     application: Application,
 ) -> None:
-    ctx = recorder.context(_config(civil_affairs), browsers=browsers)
+    ctx = recorder.context(_config(civil_affairs), browsers=browsers, account=HERS)
     with pytest.raises(RobotBroken):
         await connector.check_decision(ctx, application, "MZGL20260101999999")

@@ -44,7 +44,12 @@ def api(tmp_path: Path) -> Iterator[Api]:
     app = create_app(settings)
     state = app.state.hub
     with session_scope(engine) as session:
-        seed_demo(session=session, cipher=state.cipher)
+        seed_demo(
+            session=session,
+            cipher=state.cipher,
+            vault=state.vault,
+            civil_accounts=settings.simulators.civil_accounts,
+        )
     mint = TokenMint(issuer=settings.keycloak.issuer, audience=settings.keycloak.client_id)
     state.validator = TokenValidator(
         settings.keycloak.issuer, settings.keycloak.client_id, jwks_client=mint.jwks_client

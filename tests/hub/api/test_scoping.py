@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from hub.demo import COMMUNITY_A
 from hub.store import (
     EventCreate,
     Household,
@@ -138,6 +139,14 @@ def _endpoints(o: Owned) -> list[tuple[str, str, dict | None]]:
     ]
 
 
+#: 我的系统账号: always the caller's own, so no path can name another worker's account.
+_OWN_ACCOUNTS = [
+    ("GET", "/api/accounts", None),
+    ("PUT", "/api/accounts/civil_affairs", {"login_name": "x", "password": "y"}),
+    ("DELETE", "/api/accounts/civil_affairs", None),
+]
+
+
 def test_worker_of_another_community_gets_404_on_every_endpoint(api: Api, owned: Owned):
     for method, path, body in _endpoints(owned):
         answer = api.client.request(method, path, json=body, headers=api.as_worker_b())
@@ -154,14 +163,32 @@ def test_the_same_requests_from_the_right_community_are_not_refused(api: Api, ow
 
 
 def test_roles_without_a_community_are_forbidden_everywhere(api: Api, owned: Owned):
-    for method, path, body in [*_endpoints(owned), ("GET", "/api/residents", None)]:
+    for method, path, body in [*_endpoints(owned), ("GET", "/api/residents", None), *_OWN_ACCOUNTS]:
         answer = api.client.request(method, path, json=body, headers=api.as_operator())
         assert answer.status_code == 403, (method, path)
 
 
 def test_no_token_is_401_everywhere(api: Api, owned: Owned):
-    for method, path, body in [*_endpoints(owned), ("GET", "/api/events?month=2026-11", None)]:
+    extra = [("GET", "/api/events?month=2026-11", None), *_OWN_ACCOUNTS]
+    for method, path, body in [*_endpoints(owned), *extra]:
         assert api.client.request(method, path, json=body).status_code == 401, (method, path)
+
+
+def _logins(api: Api, headers: dict[str, str]) -> list[tuple[str, str | None]]:
+    answer = api.client.get("/api/accounts", headers=headers)
+    assert answer.status_code == 200
+    return [(a["state"], a["login_name"]) for a in answer.json()]
+
+
+def test_accounts_belong_to_the_worker_not_to_her_community(api: Api):
+    colleague = api.mint.headers("worker-a2", roles=["worker"], community=COMMUNITY_A.code)
+    assert _logins(api, api.as_worker_a()) == [("verified", "yuqi-wanghong")]
+    assert _logins(api, api.as_worker_b()) == [("verified", "ruixing-lifang")]
+    assert _logins(api, colleague) == [("unbound", None)]  # same community, not hers
+
+    for headers in (colleague, api.as_worker_b()):
+        assert api.client.delete("/api/accounts/civil_affairs", headers=headers).status_code == 204
+    assert _logins(api, api.as_worker_a()) == [("verified", "yuqi-wanghong")]
 
 
 def test_resident_lists_hold_only_the_callers_community(api: Api):
@@ -187,3 +214,23 @@ def test_odd_ids_and_keys_are_not_found_or_refused_never_a_server_error(api: Api
     )
     assert answer.status_code == 422
     assert "client_key" in answer.json()["field_errors"]
+
+
+def test_the_audit_log_is_for_community_admins_and_never_shows_another_community(
+    api: Api, owned: Owned
+):
+    # Not about one record, so not in _endpoints: the log lists the caller's own community.
+    admin_a = api.mint.headers(
+        "admin-a", roles=["worker", "community_admin"], community=COMMUNITY_A.code
+    )
+    admin_b = api.mint.headers(
+        "admin-b", roles=["worker", "community_admin"], community="320206104002"
+    )
+    reveal = f"/api/residents/{owned.resident_id}/reveal"
+    assert api.client.post(reveal, json={"reason": "核对材料"}, headers=admin_a).status_code == 200
+    for path in ("/api/audit", "/api/audit.xlsx"):
+        assert api.client.get(path).status_code == 401, path
+        for headers in (api.as_worker_a(), api.as_worker_b(), api.as_operator()):
+            assert api.client.get(path, headers=headers).status_code == 403, path
+    assert api.client.get("/api/audit", headers=admin_a).json()["total"] == 1
+    assert api.client.get("/api/audit", headers=admin_b).json()["entries"] == []

@@ -16,6 +16,7 @@ from hub.crypto import FieldCipher
 from hub.demo import seed_demo
 from hub.reports import REPORTS_DIR, ReportDefinition, ReportResult, load_definitions, run_report
 from hub.store import session_scope
+from tests.factories import DEMO_CIVIL_ACCOUNTS, make_vault
 from tests.hub.store.conftest import (  # noqa: F401  (fixtures: both databases)
     database_url,
     engine_and_cipher,
@@ -28,7 +29,12 @@ TODAY = date.today()
 @pytest.fixture
 def demo(engine: Engine, cipher: FieldCipher) -> Engine:
     with session_scope(engine) as session:
-        seed_demo(session=session, cipher=cipher)
+        seed_demo(
+            session=session,
+            cipher=cipher,
+            vault=make_vault(),
+            civil_accounts=DEMO_CIVIL_ACCOUNTS,
+        )
     return engine
 
 

@@ -1,0 +1,58 @@
+"""Tables of the credential vault: workers' own accounts at downstream systems, and their uses.
+
+Neither table is in the change history (hub/store/_history.py audits a fixed list of tables):
+a credential's history is its CredentialUse rows, which name no secret.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from hub.store._models import utcnow
+
+
+class Credential(SQLModel, table=True):
+    """One worker's account at one system, sealed under its own data key (see hub.vault).
+
+    States: pending (typed, its test login not finished), verified (robots use it), rejected (the
+    system refused it later; robots stop using it until she binds again). A worker has at most one
+    verified-or-rejected credential per system, and at most one pending beside it: a replacement
+    is checked while the credential it replaces keeps working.
+    """
+
+    __table_args__ = (UniqueConstraint("owner_username", "connector_id", "state"),)
+
+    id: str = Field(primary_key=True)  # uuid4 hex; all the check workflow carries
+    community_code: str = Field(foreign_key="community.code", index=True)
+    owner_username: str = Field(index=True)
+    connector_id: str
+    login_sealed: str  # AES-GCM under the data key; shown to its owner only
+    secret_sealed: str  # the password, AES-GCM under the data key; never shown to anyone
+    dek_wrapped: str  # the data key, wrapped by the KEK kek_id (RFC 3394), base64
+    kek_id: str
+    state: str = "pending"  # pending | verified | rejected
+    created_at: datetime = Field(default_factory=utcnow)
+    verified_at: datetime | None = None
+    last_used_at: datetime | None = None
+
+
+class CredentialUse(SQLModel, table=True):
+    """A robot read a worker's credential inside one activity: who, for what, and how it went.
+
+    No foreign key to the credential: the uses of a replaced or removed credential stay visible to
+    its owner.
+    """
+
+    __table_args__ = (Index("ix_credentialuse_owner", "owner_username", "connector_id", "used_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    credential_id: str = Field(index=True)
+    owner_username: str
+    connector_id: str
+    activity: str  # deliver | check_decision | verify
+    submission_id: str | None = Field(default=None, foreign_key="submission.id")
+    outcome: str = "ok"  # ok (read, login not refused) | rejected (the system refused the login)
+    used_at: datetime = Field(default_factory=utcnow)
