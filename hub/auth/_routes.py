@@ -71,7 +71,11 @@ async def callback(
 def logout(
     request: Request, user: CurrentUser, state: StateDep, session: SessionDep
 ) -> RedirectResponse:
-    id_token = close_session(session=session, cipher=state.cipher, cookie=request.cookies[COOKIE])
+    # A caller with a bearer token (no portal cookie) has no hub session to close.
+    cookie = request.cookies.get(COOKIE)
+    id_token = (
+        close_session(session=session, cipher=state.cipher, cookie=cookie) if cookie else None
+    )
     _audit(session, state, user, "logout")
     url = state.oidc.logout_url(
         id_token=id_token, post_logout_redirect=f"{state.settings.hub.url}/auth/logged-out"
