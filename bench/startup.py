@@ -37,7 +37,9 @@ def _settings(data_dir: Path) -> Settings:
         hub=HubSettings(port=_free_port()),
         temporal=TemporalSettings(port=_free_port(), ui_port=_free_port()),
         keycloak=KeycloakSettings(port=_free_port()),
-        simulators=SimulatorSettings(civil_port=_free_port(), api_port=_free_port()),
+        simulators=SimulatorSettings(
+            civil_port=_free_port(), api_port=_free_port(), social_port=_free_port()
+        ),
     )
 
 

@@ -111,10 +111,18 @@ class SimulatorSettings(BaseModel):
         }
     )
     api_key: str = "dev-elderly-api-key"
+    # The social-assistance system trusts Keycloak: its client there, and the client's secret.
+    social_port: int = 8103
+    social_client_id: str = "social-assistance"
+    social_client_secret: str = "dev-social-assistance-secret"
 
     @property
     def civil_url(self) -> str:
         return f"http://{self.host}:{self.civil_port}"
+
+    @property
+    def social_url(self) -> str:
+        return f"http://{self.host}:{self.social_port}"
 
     @property
     def api_url(self) -> str:

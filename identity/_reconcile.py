@@ -111,6 +111,21 @@ class Reconciler:
                 if not self.dry_run:
                     self.admin.update_group(current["id"], desired)
 
+    def downstream_clients(self) -> None:
+        for client in self.spec.downstream:
+            desired = client.representation()
+            client_uuid = self.admin.get_client_id(client.client_id)
+            if client_uuid is None:
+                self.report.created.append(f"client {client.client_id}")
+                if not self.dry_run:
+                    self.admin.create_client(desired)
+                continue
+            current = self.admin.get_client(client_uuid)
+            if differs(current, desired):
+                self.report.update(f"client {client.client_id}", current, desired)
+                if not self.dry_run:
+                    self.admin.update_client(client_uuid, desired)
+
     def client(self) -> None:
         client = self.spec.client
         desired = client.representation()
@@ -201,6 +216,7 @@ class Reconciler:
         self.report.created += [f"role {name}" for name in self.spec.roles]
         self.report.created += [f"group {path}" for path, _ in self.spec.walk_groups()]
         client = self.spec.client
+        self.report.created += [f"client {d.client_id}" for d in self.spec.downstream]
         self.report.created.append(f"client {client.client_id}")
         self.report.created += [
             f"mapper {client.client_id}/{m['name']}" for m in client.mapper_representations()

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from keycloak import KeycloakAdmin
 
 from identity._reconcile import ProvisionReport, Reconciler
-from identity.realm import HUB_CLIENT_ID, REALM, community_realm
+from identity.realm import HUB_CLIENT_ID, REALM, DownstreamClient, community_realm
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -35,6 +35,7 @@ def provision(
     realm: str = REALM,
     client_id: str = HUB_CLIENT_ID,
     dry_run: bool = False,
+    downstream: tuple[DownstreamClient, ...] = (),
 ) -> ProvisionReport:
     """Create what is missing and update what differs; a second run reports no changes.
 
@@ -46,6 +47,7 @@ def provision(
         demo_password=demo_password,
         realm=realm,
         client_id=client_id,
+        downstream=downstream,
     )
     # The bootstrap admin lives in master; every call after `realm()` targets the new realm.
     admin = _admin(server_url, admin_user, admin_password)
@@ -57,9 +59,23 @@ def provision(
         return reconciler.report
     reconciler.roles()
     reconciler.groups()
+    reconciler.downstream_clients()  # before the portal client, whose mappers name them
     reconciler.client()
     reconciler.users()
     return reconciler.report
+
+
+def downstream_clients(settings: Settings) -> tuple[DownstreamClient, ...]:
+    """The systems that trust the realm, where the settings say they are."""
+    sims = settings.simulators
+    return (
+        DownstreamClient(
+            client_id=sims.social_client_id,
+            name="江苏省民政厅社会救助系统",
+            base_url=sims.social_url,
+            secret=sims.social_client_secret,
+        ),
+    )
 
 
 def _admin(server_url: str, admin_user: str, admin_password: str) -> KeycloakAdmin:
@@ -104,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         realm=kc.realm,
         client_id=kc.client_id,
         dry_run=dry_run,
+        downstream=downstream_clients(settings),
     )
     print(report)
     # `plan` exits 2 when there is drift, so a scheduled check can alert on it.
@@ -126,6 +143,7 @@ def _import_users(
         demo_password=kc.demo_password,
         realm=kc.realm,
         client_id=kc.client_id,
+        downstream=downstream_clients(settings),
     )
     try:
         users = read_roster(file.read_bytes(), file.name, spec)

@@ -62,10 +62,46 @@ class DemoUser:
 
 
 @dataclass(frozen=True)
+class DownstreamClient:
+    """A line-department system that trusts the realm (single sign-on): workers open it from
+    the portal already logged in, and robots act in it with a token exchanged for her."""
+
+    client_id: str
+    name: str
+    base_url: str
+    secret: str = field(repr=False)
+
+    def representation(self) -> Representation:
+        return {
+            "clientId": self.client_id,
+            "name": self.name,
+            "enabled": True,
+            "protocol": "openid-connect",
+            "publicClient": False,
+            "clientAuthenticatorType": "client-secret",
+            "secret": self.secret,
+            "rootUrl": self.base_url,
+            "baseUrl": "/",
+            "redirectUris": [f"{self.base_url}/sso/callback"],
+            "webOrigins": [self.base_url],
+            "standardFlowEnabled": True,
+            "implicitFlowEnabled": False,
+            "directAccessGrantsEnabled": False,
+            "serviceAccountsEnabled": False,
+            "attributes": {
+                "pkce.code.challenge.method": "S256",
+                "post.logout.redirect.uris": f"{self.base_url}/*",
+            },
+        }
+
+
+@dataclass(frozen=True)
 class PortalClient:
     client_id: str
     hub_url: str
     secret: str = field(repr=False)
+    #: Systems the hub may exchange a worker's token for (their client ids).
+    exchange_audiences: tuple[str, ...] = ()
 
     def representation(self) -> Representation:
         return {
@@ -94,14 +130,19 @@ class PortalClient:
                 "backchannel.logout.url": f"{self.hub_url}/auth/backchannel-logout",
                 "backchannel.logout.session.required": "true",
                 "backchannel.logout.revoke.offline.tokens": "false",
+                # Standard token exchange (RFC 8693, Keycloak's v2): the hub trades her token for
+                # one whose only audience is a downstream system, for the robot acting as her.
+                "standard.token.exchange.enabled": "true" if self.exchange_audiences else "false",
             },
         }
 
     def mapper_representations(self) -> list[Representation]:
+        # An audience can only be exchanged for if the hub's own tokens may carry it.
+        audiences = [self.client_id, *self.exchange_audiences]
         return [
             _group_attribute_mapper(COMMUNITY_CODE),
             _group_attribute_mapper(REGION_CODE),
-            _audience_mapper(self.client_id),
+            *(_audience_mapper(audience) for audience in audiences),
         ]
 
 
@@ -122,6 +163,7 @@ class RealmSpec:
     groups: tuple[Group, ...]
     client: PortalClient
     users: tuple[DemoUser, ...]
+    downstream: tuple[DownstreamClient, ...] = ()
 
     def representation(self) -> Representation:
         return {
@@ -163,8 +205,10 @@ def community_realm(
     demo_password: str,
     realm: str = REALM,
     client_id: str = HUB_CLIENT_ID,
+    downstream: tuple[DownstreamClient, ...] = (),
 ) -> RealmSpec:
-    """The realm the hub expects, with the Wuxi Huishan Yuqi street hierarchy and demo users."""
+    """The realm the hub expects, with the Wuxi Huishan Yuqi street hierarchy and demo users,
+    and a client for each downstream system that trusts it."""
     street = "/无锡市/惠山区/玉祁街道"
 
     def user(username: str, first: str, last: str, roles: str, *groups: str) -> DemoUser:
@@ -176,7 +220,13 @@ def community_realm(
         display_name="社区一表通",
         roles=ROLES,
         groups=(_wuxi(),),
-        client=PortalClient(client_id, hub_url.rstrip("/"), client_secret),
+        client=PortalClient(
+            client_id,
+            hub_url.rstrip("/"),
+            client_secret,
+            exchange_audiences=tuple(d.client_id for d in downstream),
+        ),
+        downstream=downstream,
         users=(
             user("worker-a", "王", "丽", "worker", f"{street}/玉祁社区"),
             user("worker-b", "李", "强", "worker", f"{street}/瑞星社区"),

@@ -1,4 +1,4 @@
-"""Serve both simulators from one process: ``python -m simulators --help``."""
+"""Serve the three simulators from one process: ``python -m simulators --help``."""
 
 from __future__ import annotations
 
@@ -13,18 +13,25 @@ from pathlib import Path
 import uvicorn
 from fastapi import FastAPI
 
-from simulators import create_civil_affairs_app, create_elderly_api_app
+from simulators import (
+    create_civil_affairs_app,
+    create_elderly_api_app,
+    create_social_assistance_app,
+)
 
 # The demo workers' own accounts (worker-a, worker-b), as `make run` passes them.
 DEFAULT_ACCOUNTS = ["yuqi-wanghong:Wanghong-2026!", "ruixing-lifang:Lifang-2026!"]
 DEFAULT_API_KEY = "dev-elderly-api-key"
+# The social-assistance system's confidential client in the realm. Not configurable: the realm's
+# client and the audience the hub exchanges tokens for carry the same id.
+SOCIAL_CLIENT_ID = "social-assistance"
 
 
 class _Server(uvicorn.Server):
     """A uvicorn server that leaves signals to main().
 
-    Each uvicorn.Server installs its own SIGINT/SIGTERM handlers, so with two in one process
-    the later one would hide the signal from the earlier; main() stops both instead.
+    Each uvicorn.Server installs its own SIGINT/SIGTERM handlers, so with several in one
+    process the later ones would hide the signal from the earlier; main() stops them all.
     """
 
     @contextmanager
@@ -40,9 +47,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     api = create_elderly_api_app(
         db_path=args.data_dir / "elderly_api.db", api_keys=set(args.api_key or [DEFAULT_API_KEY])
     )
+    social = create_social_assistance_app(
+        db_path=args.data_dir / "social_assistance.db",
+        issuer=args.keycloak_issuer,
+        client_id=SOCIAL_CLIENT_ID,
+        client_secret=args.social_client_secret,
+        public_url=args.social_public_url or f"http://{args.host}:{args.social_port}",
+    )
     servers = [
         _Server(_config(civil, args.host, args.civil_port)),
         _Server(_config(api, args.host, args.api_port)),
+        _Server(_config(social, args.host, args.social_port)),
     ]
     asyncio.run(_serve(servers))
 
@@ -82,6 +97,22 @@ def _parser() -> argparse.ArgumentParser:
         + ")",
     )
     parser.add_argument("--api-key", action="append", help="accepted X-API-Key, repeatable")
+    parser.add_argument("--social-port", type=int, default=8103)
+    parser.add_argument(
+        "--keycloak-issuer",
+        default="http://127.0.0.1:8080/realms/community",
+        help="the realm the social-assistance system trusts (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--social-client-secret",
+        default="dev-social-assistance-secret",
+        help=f"secret of the {SOCIAL_CLIENT_ID!r} client in that realm",
+    )
+    parser.add_argument(
+        "--social-public-url",
+        help="the social-assistance system's base URL as browsers reach it, for its redirect URI"
+        " (default: http://HOST:SOCIAL_PORT)",
+    )
     return parser
 
 

@@ -1,14 +1,15 @@
-"""审核: a reviewer's decision on a filed application, the same in both simulated systems.
+"""审核: a reviewer's decision on a filed application, the same in every simulated system.
 
-An application arrives as 已受理. A reviewer later approves it (已批准, with the monthly amount
-for its 津贴类别, paid from the month after the decision) or refuses it (不予批准, with a
-reason). A decision is final: deciding the same application again is refused.
+An application arrives as 已受理. A reviewer later approves it (已批准, with a monthly amount paid
+from the month after the decision) or refuses it (不予批准, with a reason). A decision is final:
+deciding the same application again is refused. Only the amount differs by system: 高龄津贴 pays
+by 津贴类别 (allowance_amount, the default); each other system passes its own rule.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -24,7 +25,7 @@ RESULTS = {STATUS_APPROVED: "approved", STATUS_REFUSED: "rejected"}
 # 高龄津贴 in yuan per month, by 津贴类别.
 MONTHLY_AMOUNTS = {"80-89": 100, "90-99": 300, "100+": 600}
 MAX_REASON = 200
-# Nullable columns both stores carry; NULL until the application is decided.
+# Nullable columns every store carries; NULL until the application is decided.
 DECISION_COLUMNS = {
     "monthly_amount": "INTEGER",
     "start_month": "TEXT",
@@ -35,6 +36,8 @@ UNDECIDED: dict[str, None] = dict.fromkeys(DECISION_COLUMNS)
 
 # A stored application: text, except monthly_amount (int) and whatever is not set yet (None).
 Record = dict[str, str | int | None]
+# What an approved application pays a month, in yuan, read from its stored row.
+AmountRule = Callable[[sqlite3.Row], int]
 
 
 def already_decided() -> ApiError:
@@ -71,11 +74,20 @@ def clean_reason(reason: str | None, *, approved: bool) -> str | None:
     return text
 
 
+def allowance_amount(row: sqlite3.Row) -> int:
+    """高龄津贴: the amount for the application's 津贴类别."""
+    return MONTHLY_AMOUNTS[row["allowance_type"]]
+
+
 def decision_for(allowance_type: str, *, approved: bool, reason: str | None, day: date) -> Decision:
     """What deciding on day means for an application of this 津贴类别 (reason already clean)."""
-    if not approved:
+    return decision_paying(MONTHLY_AMOUNTS[allowance_type] if approved else None, reason, day)
+
+
+def decision_paying(amount: int | None, reason: str | None, day: date) -> Decision:
+    """An approval paying amount a month from the month after day; amount None: a refusal."""
+    if amount is None:
         return Decision(STATUS_REFUSED, None, None, day.isoformat(), reason)
-    amount = MONTHLY_AMOUNTS[allowance_type]
     return Decision(STATUS_APPROVED, amount, month_after(day), day.isoformat(), reason)
 
 
@@ -87,25 +99,24 @@ def record_decision(
     approved: bool,
     reason: str | None,
     now: datetime,
+    monthly_amount: AmountRule = allowance_amount,
 ) -> sqlite3.Row:
     """Decide one stored application and return its updated row (every column).
 
-    Raises ApiError (404, 409, 422) when it cannot. The read and the update share one
-    write lock, so two reviewers cannot both decide the same application.
+    monthly_amount says what an approval pays. Raises ApiError (404, 409, 422) when it cannot.
+    The read and the update share one write lock, so two reviewers cannot both decide the same
+    application.
     """
     reason = clean_reason(reason, approved=approved)
     with write_transaction(db_path) as conn:
         # `table` is a constant of the calling module, never user input.
-        row = conn.execute(
-            f"SELECT allowance_type, decided_on FROM {table} WHERE receipt_no = ?", (receipt_no,)
-        ).fetchone()
+        row = conn.execute(f"SELECT * FROM {table} WHERE receipt_no = ?", (receipt_no,)).fetchone()
         if row is None:
             raise not_found()
         if row["decided_on"] is not None:
             raise already_decided()
-        decision = decision_for(
-            row["allowance_type"], approved=approved, reason=reason, day=china_day(now)
-        )
+        amount = monthly_amount(row) if approved else None
+        decision = decision_paying(amount, reason, china_day(now))
         conn.execute(
             f"UPDATE {table} SET status = ?, monthly_amount = ?, start_month = ?,"
             " decided_on = ?, decision_reason = ? WHERE receipt_no = ?",

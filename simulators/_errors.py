@@ -1,4 +1,4 @@
-"""Error bodies both simulators send as JSON: {"code", "message"}, plus "field" for validation
+"""Error bodies the simulators send as JSON: {"code", "message"}, plus "field" for validation
 failures (null when the body as a whole is wrong)."""
 
 from __future__ import annotations

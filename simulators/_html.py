@@ -7,7 +7,7 @@ from typing import Any
 import jinja2
 from fastapi.responses import HTMLResponse
 
-# Templates both simulators use (the 审核 cells of a /records row, the refused-decision page).
+# Templates every simulator uses (the 审核 cells of a /records row, the refused-decision page).
 _SHARED_PACKAGE = "simulators"
 
 

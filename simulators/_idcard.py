@@ -1,6 +1,6 @@
 """GB 11643-1999 resident ID numbers: the ISO 7064 MOD 11-2 check character and the birth date.
 
-Both simulators validate IDs the way the real systems do; they deliberately share nothing with
+The simulators validate IDs the way the real systems do; they deliberately share nothing with
 the hub's own validator, so a bug there cannot hide behind the same bug here.
 """
 

@@ -1,4 +1,4 @@
-"""The 审核 hook both simulators share: POST /_sim/applications/{receipt_no}/decision.
+"""The 审核 hook every simulator shares: POST /_sim/applications/{receipt_no}/decision.
 
 It stands in for the system's own reviewer. Tests post JSON {"result": "approved"|"rejected",
 "reason": ...} and get the decided record back; the buttons on each /records page post the same

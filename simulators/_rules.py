@@ -1,4 +1,4 @@
-"""Field rules both simulated systems enforce, with the Chinese messages their users see.
+"""Field rules the simulated systems enforce, with the Chinese messages their users see.
 
 Each check skips blank values: the caller reports missing fields in its own words (a web form
 says 请填写, the API names the field), so a blank field is reported once, not twice.
@@ -50,16 +50,24 @@ def allowance_type_for(age: int) -> str | None:
 
 def applicant_problems(values: Mapping[str, str]) -> list[Problem]:
     """Problems with id_number, sex, birth_date, phone, applied_on and allowance_type."""
-    problems = [*_id_problems(values), *_date_problems(values)]
-    if values["sex"] and values["sex"] not in SEX_CODES:
-        problems.append(Problem("sex", "性别代码无效"))
-    if values["phone"] and not _PHONE.fullmatch(values["phone"]):
-        problems.append(Problem("phone", "联系电话应为以1开头的11位数字"))
+    problems = [*person_problems(values), *_birth_date_problems(values)]
     allowance_type = values["allowance_type"]
     if allowance_type and allowance_type not in ALLOWANCE_TYPES:
         problems.append(Problem("allowance_type", "津贴类别无效"))
     elif allowance_type:
         problems.extend(_age_problems(values))
+    return problems
+
+
+def person_problems(values: Mapping[str, str]) -> list[Problem]:
+    """Problems with id_number, sex, phone and applied_on: what every form asks of a person."""
+    problems = _id_problems(values)
+    if values["sex"] and values["sex"] not in SEX_CODES:
+        problems.append(Problem("sex", "性别代码无效"))
+    if values["phone"] and not _PHONE.fullmatch(values["phone"]):
+        problems.append(Problem("phone", "联系电话应为以1开头的11位数字"))
+    if values["applied_on"] and parse_date(values["applied_on"]) is None:
+        problems.append(Problem("applied_on", "申请日期格式应为YYYY-MM-DD"))
     return problems
 
 
@@ -78,19 +86,16 @@ def _id_problems(values: Mapping[str, str]) -> list[Problem]:
     return []
 
 
-def _date_problems(values: Mapping[str, str]) -> list[Problem]:
-    problems = []
+def _birth_date_problems(values: Mapping[str, str]) -> list[Problem]:
     birth = parse_date(values["birth_date"])
     if values["birth_date"] and birth is None:
-        problems.append(Problem("birth_date", "出生日期格式应为YYYY-MM-DD"))
-    elif _idcard.has_valid_shape(values["id_number"]) and birth not in (
+        return [Problem("birth_date", "出生日期格式应为YYYY-MM-DD")]
+    if _idcard.has_valid_shape(values["id_number"]) and birth not in (
         None,
         _idcard.birth_date_of(values["id_number"]),
     ):
-        problems.append(Problem("birth_date", "出生日期与公民身份号码不一致"))
-    if values["applied_on"] and parse_date(values["applied_on"]) is None:
-        problems.append(Problem("applied_on", "申请日期格式应为YYYY-MM-DD"))
-    return problems
+        return [Problem("birth_date", "出生日期与公民身份号码不一致")]
+    return []
 
 
 def _age_problems(values: Mapping[str, str]) -> list[Problem]:

@@ -1,12 +1,14 @@
 """Access tokens signed by a local RSA key, and a JWKS client that serves it from memory.
 
-For tests of the hub's own authorization; tests of Keycloak itself use the real server.
+For tests of the hub's own authorization and of the systems that trust the realm (the
+simulators); tests of Keycloak itself use the real server.
 """
 
 from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 import jwt
@@ -39,9 +41,12 @@ class TokenMint:
         roles: list[str],
         community: str | None = None,
         regions: list[str] | None = None,
+        claims: Mapping[str, Any] | None = None,
     ) -> str:
+        """claims: set or replace claims last (a value of None removes that claim), e.g. an
+        `exp` in the past, or Keycloak's `aud: "account"` with `azp` naming the client."""
         now = int(time.time())
-        claims: dict[str, Any] = {
+        payload: dict[str, Any] = {
             "iss": self.issuer,
             "aud": [self.audience],
             "sub": str(uuid.uuid5(uuid.NAMESPACE_DNS, username)),
@@ -53,10 +58,15 @@ class TokenMint:
             "realm_access": {"roles": roles},
         }
         if community:
-            claims["community_code"] = [community]
+            payload["community_code"] = [community]
         if regions:
-            claims["region_code"] = regions  # the group chain, as Keycloak's mapper lists it
-        return jwt.encode(claims, self.key, algorithm="RS256", headers={"kid": _KID})
+            payload["region_code"] = regions  # the group chain, as Keycloak's mapper lists it
+        for name, value in (claims or {}).items():
+            if value is None:
+                payload.pop(name, None)
+            else:
+                payload[name] = value
+        return jwt.encode(payload, self.key, algorithm="RS256", headers={"kid": _KID})
 
     def headers(self, username: str, *, roles: list[str], community: str | None = None) -> dict:
         return {"Authorization": f"Bearer {self.token(username, roles=roles, community=community)}"}

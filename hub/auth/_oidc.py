@@ -15,11 +15,13 @@ import httpx
 import jwt
 from sqlmodel import Session
 
-from hub.errors import TargetUnavailable, Unauthenticated
+from hub.errors import CredentialsRejected, TargetUnavailable, Unauthenticated
 from hub.store import LoginState
 from hub.store._models import utcnow
 
 _LOGIN_STATE_TTL = timedelta(minutes=10)
+TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"
+ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token"
 _STATE = re.compile(r"[A-Za-z0-9_-]{20,100}")
 
 
@@ -114,6 +116,41 @@ class OidcClient:
             raise TargetUnavailable(f"token endpoint said {response.status_code}")
         tokens: dict[str, Any] = response.json()
         return tokens
+
+    def exchange(self, subject_token: str, audience: str) -> str:
+        """Her access token traded for one whose only audience is `audience` (RFC 8693, Keycloak's
+        standard token exchange): what a robot shows a system that trusts Keycloak, so it acts
+        there as her and the token is worth nothing anywhere else.
+
+        Raises CredentialsRejected when her token is no longer good (she must log in again),
+        TargetUnavailable when Keycloak cannot be reached.
+        """
+        try:
+            response = httpx.post(
+                f"{self._endpoint}/token",
+                data={
+                    "grant_type": TOKEN_EXCHANGE,
+                    "client_id": self.client_id,
+                    "client_secret": self.client_secret,
+                    "subject_token": subject_token,
+                    "subject_token_type": ACCESS_TOKEN_TYPE,
+                    "requested_token_type": ACCESS_TOKEN_TYPE,
+                    "audience": audience,
+                },
+                timeout=10.0,
+            )
+        except httpx.TransportError as exc:
+            raise TargetUnavailable(f"keycloak unreachable: {type(exc).__name__}") from None
+        if response.status_code in (400, 401, 403):
+            error = response.json().get("error", "") if response.content else ""
+            raise CredentialsRejected(
+                f"token exchange for {audience} refused: {error}",
+                user_message="登录已过期，请重新登录门户后再提交",
+            )
+        if response.status_code != 200:
+            raise TargetUnavailable(f"token endpoint said {response.status_code}")
+        token: str = response.json()["access_token"]
+        return token
 
     def logout_url(self, *, id_token: str | None, post_logout_redirect: str) -> str:
         query = {"client_id": self.client_id, "post_logout_redirect_uri": post_logout_redirect}

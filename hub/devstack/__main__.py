@@ -73,6 +73,8 @@ def _banner(stack: Stack, seconds: float) -> str:
   省民政厅模拟系统          {s.simulators.civil_url}/records
                             ({_civil_accounts(s)})
   市养老服务平台模拟接口    {s.simulators.api_url}/records
+  省社会救助模拟系统        {s.simulators.social_url}/
+                            (统一登录：用门户的演示账号，无需另设账号)
                             (在两个模拟系统的 /records 页面点"批准"或"不予批准"，
                              审核结果约一分钟内回到居民的办理记录)
   API docs                  {s.hub.url}/docs

@@ -18,7 +18,7 @@ from hub.devstack._process import Service, ServiceFailed
 from hub.settings import Settings
 from hub.store import index_all_names, make_engine, migrate, session_scope
 from hub.vault import Vault
-from identity import provision
+from identity import downstream_clients, provision
 from workflows.queues import ORCHESTRATION
 
 
@@ -98,6 +98,7 @@ class Stack:
                 demo_password=kc.demo_password,
                 realm=kc.realm,
                 client_id=kc.client_id,
+                downstream=downstream_clients(self.settings),
             )
         except Exception as exc:
             raise ServiceFailed(
@@ -178,7 +179,15 @@ class Stack:
             *(f"--civil-account={login}:{secret}" for login, secret in s.civil_accounts.items()),
             "--api-key",
             s.api_key,
-            listens=[(s.host, s.civil_port), (s.host, s.api_port)],
+            # The social-assistance system trusts Keycloak: people and robots come in through it.
+            "--social-port",
+            str(s.social_port),
+            "--keycloak-issuer",
+            self.settings.keycloak.issuer,
+            f"--social-client-secret={s.social_client_secret}",
+            "--social-public-url",
+            s.social_url,
+            listens=[(s.host, s.civil_port), (s.host, s.api_port), (s.host, s.social_port)],
         )
 
     def _worker(self) -> Service:

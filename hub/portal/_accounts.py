@@ -15,7 +15,7 @@ from hub._state import HubState
 from hub.deps import PortalSessionDep, SessionDep, StateDep, Worker, community_of
 from hub.errors import InvalidInput
 from hub.portal._render import page
-from identity import Principal
+from identity import Principal, downstream_clients
 
 router = APIRouter(include_in_schema=False)
 
@@ -109,4 +109,6 @@ def _page(
         failed=failed,
         notice={k: request.query_params.get(k) for k in ("verified", "checking", "removed")},
         still_checking=accounts.STILL_CHECKING,
+        # Systems that trust Keycloak need no account here: she opens them already logged in.
+        sso_systems=downstream_clients(state.settings),
     )

@@ -40,14 +40,14 @@ def _free_ports(count: int) -> list[int]:
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    hub, temporal, temporal_ui, keycloak, civil, api = _free_ports(6)
+    hub, temporal, temporal_ui, keycloak, civil, api, social = _free_ports(7)
     settings = Settings(
         environment="test",
         data_dir=tmp_path_factory.mktemp("stack"),
         hub=HubSettings(port=hub),
         temporal=TemporalSettings(port=temporal, ui_port=temporal_ui),
         keycloak=KeycloakSettings(port=keycloak),
-        simulators=SimulatorSettings(civil_port=civil, api_port=api),
+        simulators=SimulatorSettings(civil_port=civil, api_port=api, social_port=social),
         # Review decisions are looked for every few seconds, not every few hours.
         decisions=DecisionSettings(first_check_s=1, maximum_interval_s=3),
     )

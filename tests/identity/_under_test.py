@@ -5,8 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from identity import ProvisionReport, provision
+from identity.realm import DownstreamClient
 
 HUB_URL = "http://127.0.0.1:8000"  # nothing listens there: the login stops at the redirect
+SOCIAL = DownstreamClient(
+    client_id="social-assistance",
+    name="江苏省民政厅社会救助系统",
+    base_url="http://127.0.0.1:8103",
+    secret="test-social-assistance-secret",
+)
 
 
 @dataclass(frozen=True)
@@ -36,4 +43,5 @@ class KeycloakUnderTest:
             client_secret=self.client_secret,
             demo_password=self.demo_password,
             dry_run=dry_run,
+            downstream=(SOCIAL,),
         )

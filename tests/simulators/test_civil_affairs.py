@@ -5,7 +5,6 @@ import sqlite3
 from collections.abc import Callable
 from contextlib import closing
 from datetime import datetime
-from html.parser import HTMLParser
 from pathlib import Path
 
 import httpx
@@ -13,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from simulators import create_civil_affairs_app
+from tests.simulators._pages import Controls, error_block, table_rows
 
 # worker-a's own account, as the demo gives her (the hub's robot logs in as the submitter).
 USER, PASSWORD = "yuqi-wanghong", "Wanghong-2026!"
@@ -75,52 +75,6 @@ def form() -> dict[str, str]:
     }
 
 
-class _Controls(HTMLParser):
-    """Maps each <label for> text to the attributes of the control it labels."""
-
-    def __init__(self, html: str) -> None:
-        super().__init__()
-        self.controls: dict[str, dict[str, str | None]] = {}
-        self.options: dict[str, list[tuple[str | None, str]]] = {}
-        self.labels: dict[str, str] = {}
-        self._label_for: str | None = None
-        self._select: str | None = None
-        self._option: str | None = None
-        self.feed(html)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attributes = dict(attrs)
-        if tag == "label":
-            self._label_for = attributes["for"]
-        if tag in ("input", "select") and "id" in attributes:
-            self.controls[attributes["id"] or ""] = attributes | {"tag": tag}
-        if tag == "select":
-            self._select = attributes["name"]
-            self.options[self._select or ""] = []
-        if tag == "option":
-            self._option = attributes.get("value")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "select":
-            self._select = None
-
-    def handle_data(self, data: str) -> None:
-        if self._label_for is not None:
-            self.labels[data.strip()] = self._label_for
-            self._label_for = None
-        elif self._select is not None and data.strip():
-            self.options[self._select].append((self._option, data.strip()))
-
-    def labelled(self, label: str) -> dict[str, str | None]:
-        return self.controls[self.labels[label]]
-
-
-def _error_block(html: str) -> str:
-    match = re.search(r'<div class="error" role="alert">(.*?)</div>', html, re.S)
-    assert match, "no error block on the page"
-    return match.group(1)
-
-
 def _receipt(html: str) -> str:
     match = re.search(r'受理编号：<span id="receipt-no">([^<]+)</span>', html)
     assert match, "no receipt number on the page"
@@ -137,15 +91,7 @@ def _decide(client: TestClient, receipt_no: str, **decision: object) -> httpx.Re
 
 def _search(client: TestClient, id_number: str = RARE_NAME_ID) -> list[list[str]]:
     """The #search-results rows after the caption: the header, then one row per record."""
-    return _table_rows(client.get("/elderly/search", params={"id_number": id_number}).text)[1:]
-
-
-def _table_rows(html: str) -> list[list[str]]:
-    rows = re.findall(r"<tr>(.*?)</tr>", html, re.S)
-    return [
-        [cell.strip() for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)]
-        for row in rows
-    ]
+    return table_rows(client.get("/elderly/search", params={"id_number": id_number}).text)[1:]
 
 
 @pytest.mark.parametrize("path", ["/", "/elderly/new", "/elderly/search?id_number=1", "/records"])
@@ -165,7 +111,7 @@ def test_posting_an_application_without_a_session_files_nothing(
 
 def test_login_page_has_labelled_fields_and_a_login_button(anonymous: TestClient) -> None:
     page = anonymous.get("/login").text
-    controls = _Controls(page)
+    controls = Controls(page)
     assert controls.labelled("用户名")["name"] == "username"
     assert controls.labelled("密码")["type"] == "password"
     assert re.search(r'<button type="submit">登录</button>', page)
@@ -174,7 +120,7 @@ def test_login_page_has_labelled_fields_and_a_login_button(anonymous: TestClient
 def test_wrong_password_shows_error_and_grants_no_session(anonymous: TestClient) -> None:
     response = anonymous.post("/login", data={"username": USER, "password": "wrong"})
     assert response.status_code == 200
-    assert "用户名或密码错误" in _error_block(response.text)
+    assert "用户名或密码错误" in error_block(response.text)
     assert anonymous.get("/").status_code == 303
 
 
@@ -196,7 +142,7 @@ def test_logout_ends_the_session(client: TestClient) -> None:
 
 def test_entry_form_labels_name_the_expected_fields(client: TestClient) -> None:
     page = client.get("/elderly/new").text
-    controls = _Controls(page)
+    controls = Controls(page)
     expected = {
         "姓名": "name",
         "公民身份号码": "id_number",
@@ -275,8 +221,8 @@ def test_bad_check_character_shows_chinese_error_and_keeps_values(
 ) -> None:
     response = client.post("/elderly", data=form | {"id_number": "320206194203151241"})
     assert response.status_code == 200
-    assert "公民身份号码校验位错误" in _error_block(response.text)
-    controls = _Controls(response.text)
+    assert "公民身份号码校验位错误" in error_block(response.text)
+    controls = Controls(response.text)
     assert controls.labelled("姓名")["value"] == RARE_NAME
     assert controls.labelled("公民身份号码")["value"] == "320206194203151241"
     assert controls.labelled("公民身份号码")["aria-invalid"] == "true"
@@ -300,19 +246,19 @@ def test_invalid_values_are_refused_with_the_reason(
     client: TestClient, form: dict[str, str], change: dict[str, str], message: str
 ) -> None:
     response = client.post("/elderly", data=form | change)
-    assert message in _error_block(response.text)
+    assert message in error_block(response.text)
     assert client.get("/_sim/records").json() == []
 
 
 def test_applicant_under_80_is_refused(client: TestClient, form: dict[str, str]) -> None:
     young = {"id_number": "320206195001010023", "birth_date": "1950-01-01"}
     response = client.post("/elderly", data=form | young)
-    assert "未满80周岁" in _error_block(response.text)
+    assert "未满80周岁" in error_block(response.text)
 
 
 def test_empty_form_reports_every_missing_field(client: TestClient) -> None:
     response = client.post("/elderly", data={"business_type": "高龄津贴"})
-    errors = _error_block(response.text)
+    errors = error_block(response.text)
     for message in [
         "请填写姓名",
         "请填写公民身份号码",
@@ -329,7 +275,7 @@ def test_search_lists_every_record_for_the_id_number(
     client.post("/elderly", data=form)
     assert "提交成功" in client.post("/elderly", data=form | NINETY).text
     client.post("/elderly", data=form)
-    rows = _table_rows(client.get("/elderly/search", params={"id_number": RARE_NAME_ID}).text)
+    rows = table_rows(client.get("/elderly/search", params={"id_number": RARE_NAME_ID}).text)
     assert rows[1] == SEARCH_COLUMNS
     assert [row[0] for row in rows[2:]] == ["MZGL20261125000001", "MZGL20261125000003"]
     # Not reviewed yet: the decision cells are there but empty.
@@ -339,7 +285,7 @@ def test_search_lists_every_record_for_the_id_number(
 def test_search_without_matches_says_so(client: TestClient) -> None:
     page = client.get("/elderly/search", params={"id_number": RARE_NAME_ID}).text
     assert '<td colspan="9">未查询到记录</td>' in page
-    assert _Controls(page).labelled("公民身份号码")["value"] == RARE_NAME_ID
+    assert Controls(page).labelled("公民身份号码")["value"] == RARE_NAME_ID
 
 
 def test_records_page_lists_newest_first(
@@ -348,7 +294,7 @@ def test_records_page_lists_newest_first(
     client.post("/elderly", data=form)
     set_clock(clock().replace(hour=10))
     client.post("/elderly", data=form | {"name": "张桂兰"})
-    rows = _table_rows(client.get("/records").text)
+    rows = table_rows(client.get("/records").text)
     assert [row[2] for row in rows[1:]] == ["张桂兰", RARE_NAME]
 
 
@@ -391,7 +337,7 @@ def test_refusal_from_the_records_page_shows_in_the_search_results(
     for header in ["审核状态", "核定金额（元/月）", "发放起始年月", "审核意见"]:
         assert f"<th>{header}</th>" in page
     assert '<button type="submit" name="result" value="approved">批准</button>' in page
-    reason_box = _Controls(page).labelled("不予批准理由")
+    reason_box = Controls(page).labelled("不予批准理由")
     assert (reason_box["name"], reason_box["type"]) == ("reason", "text")
 
     response = client.post(

@@ -5,6 +5,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -42,25 +43,29 @@ def _wait_until_healthy(process: subprocess.Popen[bytes], urls: list[str]) -> No
 
 
 @contextmanager
-def _serving(tmp_path: Path) -> Iterator[tuple[str, str]]:
-    """`python -m simulators` on free ports; yields both base URLs, then stops it with SIGTERM."""
-    civil_port, api_port = _free_ports(2)
+def _serving(tmp_path: Path) -> Iterator[tuple[str, str, str]]:
+    """`python -m simulators` on free ports; yields the three base URLs, then stops it with
+    SIGTERM."""
+    civil_port, api_port, social_port = _free_ports(3)
     argv = [sys.executable, "-m", "simulators", "--civil-port", str(civil_port)]
-    argv += ["--api-port", str(api_port), "--data-dir", str(tmp_path / "data")]
+    argv += ["--api-port", str(api_port), "--social-port", str(social_port)]
+    argv += ["--data-dir", str(tmp_path / "data")]
     with (tmp_path / "simulators.log").open("wb") as log:
         process = subprocess.Popen(argv, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT)
     try:
-        urls = (f"http://127.0.0.1:{civil_port}", f"http://127.0.0.1:{api_port}")
-        _wait_until_healthy(process, [f"{url}/_sim/health" for url in urls])
-        yield urls
+        civil, api, social = (
+            f"http://127.0.0.1:{port}" for port in (civil_port, api_port, social_port)
+        )
+        _wait_until_healthy(process, [f"{url}/_sim/health" for url in (civil, api, social)])
+        yield civil, api, social
     finally:
         process.terminate()
         returncode = process.wait(timeout=20)
-    assert returncode == 0, "SIGTERM should stop both servers cleanly"
+    assert returncode == 0, "SIGTERM should stop every server cleanly"
 
 
-def test_one_process_serves_both_simulators_and_logs_no_id_numbers(tmp_path: Path) -> None:
-    with _serving(tmp_path) as (civil_url, api_url):
+def test_one_process_serves_every_simulator_and_logs_no_id_numbers(tmp_path: Path) -> None:
+    with _serving(tmp_path) as (civil_url, api_url, social_url):
         search = httpx.get(f"{civil_url}/elderly/search", params={"id_number": ID_NUMBER})
         assert search.status_code == 303  # not logged in
         lookup = httpx.get(
@@ -69,9 +74,18 @@ def test_one_process_serves_both_simulators_and_logs_no_id_numbers(tmp_path: Pat
             headers={"X-API-Key": "dev-elderly-api-key"},
         )
         assert lookup.json() == {"items": []}
+        social = httpx.get(f"{social_url}/dibao/search", params={"id_number": ID_NUMBER})
+        # Not logged in: off to the default realm, to come back to this process's own URL.
+        assert social.status_code == 303
+        location = urlsplit(social.headers["location"])
+        assert location.netloc == "127.0.0.1:8080"
+        assert location.path == "/realms/community/protocol/openid-connect/auth"
+        query = parse_qs(location.query)
+        assert query["client_id"] == ["social-assistance"]
+        assert query["redirect_uri"] == [f"{social_url}/sso/callback"]
     # Read only after exit: uvicorn's access log goes to stdout, which a file buffers.
     log = (tmp_path / "simulators.log").read_text(encoding="utf-8")
-    assert civil_url in log and api_url in log  # the log is really captured...
+    assert civil_url in log and api_url in log and social_url in log  # the log is captured...
     assert ID_NUMBER not in log  # ...and the query strings above are not in it
 
 
