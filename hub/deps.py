@@ -31,7 +31,10 @@ def get_session(state: StateDep) -> Iterator[Session]:
         yield session
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": the transaction commits before the response leaves. With FastAPI's default
+# ("request") the commit ran after the response was sent: a browser following a POST's redirect
+# could read before the write landed, and a failed commit still answered success.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def get_portal_session(
