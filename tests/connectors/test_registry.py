@@ -88,11 +88,17 @@ def test_connector_maps_every_manifest_field_and_delivers_asynchronously(
     assert inspect.iscoroutinefunction(connector.deliver)
 
 
-@pytest.mark.parametrize("entry", ENTRIES, ids=_ids)
+VAULT_ENTRIES = [e for e in ENTRIES if load_connectors()[e.name].manifest.auth == "vault"]
+
+
+def test_a_built_in_connector_logs_in_with_the_workers_account() -> None:
+    # Without this, an empty VAULT_ENTRIES would make the test below pass vacuously.
+    assert "civil_affairs" in {e.name for e in VAULT_ENTRIES}
+
+
+@pytest.mark.parametrize("entry", VAULT_ENTRIES, ids=_ids)
 def test_a_connector_logging_in_as_the_worker_has_a_test_login(entry: EntryPoint) -> None:
     connector = load_connectors()[entry.name]
-    if connector.manifest.auth != "vault":
-        pytest.skip("logs in with no worker's account")
 
     assert isinstance(connector, ChecksLogin)
     assert inspect.iscoroutinefunction(connector.check_login)
