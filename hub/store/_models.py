@@ -133,7 +133,9 @@ class PortalSession(SQLModel, table=True):
     """Server-side portal session; the browser cookie holds only the random session id."""
 
     id_hash: str = Field(primary_key=True)  # sha256 of the cookie value
-    subject: str
+    subject: str = Field(index=True)
+    #: Keycloak's session id (`sid`), so a back-channel logout ends exactly that session.
+    keycloak_sid: str | None = Field(default=None, index=True)
     username: str
     profile_enc: str  # encrypted JSON: display name, roles, community code
     tokens_enc: str  # encrypted JSON: access, refresh and id tokens
