@@ -6,6 +6,7 @@ while the test's own event loop stays free for the code under test.
 
 from __future__ import annotations
 
+import random
 import socket
 import threading
 import time
@@ -68,3 +69,26 @@ def _wait_until_started(server: uvicorn.Server, thread: threading.Thread) -> Non
         if time.monotonic() > deadline:
             raise RuntimeError(f"the server did not start within {_START_TIMEOUT_S:.0f}s")
         time.sleep(0.01)
+
+
+def free_ports(count: int) -> list[int]:
+    """Ports free now for servers a test starts as separate processes.
+
+    Taken below the kernel's ephemeral range (32768-60999 here): the operating system hands
+    ports from that range to every outgoing connection and to programs asking for "any port"
+    (the Temporal dev server does so for its internal services), so a port chosen there and
+    released can be taken before our server binds it.
+    """
+    rng = random.Random()
+    chosen: list[int] = []
+    while len(chosen) < count:
+        port = rng.randrange(20000, 32000)
+        if port in chosen:
+            continue
+        with socket.socket() as probe:
+            try:
+                probe.bind((HOST, port))
+            except OSError:
+                continue
+        chosen.append(port)
+    return chosen

@@ -3,7 +3,6 @@ hub), on free ports with a fresh data directory, once per test session."""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -22,25 +21,15 @@ from hub.settings import (
     TemporalSettings,
 )
 from tests._keycloak_login import login_with_password
+from tests._servers import free_ports
 
 ROOT = Path(__file__).resolve().parents[2]
 PHONE = {"width": 390, "height": 844}
 
 
-def _free_ports(count: int) -> list[int]:
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for s in sockets:
-            s.bind(("127.0.0.1", 0))
-        return [s.getsockname()[1] for s in sockets]
-    finally:
-        for s in sockets:
-            s.close()
-
-
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    hub, temporal, temporal_ui, keycloak, civil, api, social = _free_ports(7)
+    hub, temporal, temporal_ui, keycloak, civil, api, social = free_ports(7)
     settings = Settings(
         environment="test",
         data_dir=tmp_path_factory.mktemp("stack"),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-import socket
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +18,7 @@ if str(ROOT) not in sys.path:
 from hub.devstack._keycloak import start_keycloak  # noqa: E402
 from hub.settings import KeycloakSettings  # noqa: E402
 from identity import ProvisionReport, TokenValidator  # noqa: E402
+from tests._servers import free_ports  # noqa: E402
 from tests.identity._under_test import KeycloakUnderTest  # noqa: E402
 
 HOST = "127.0.0.1"
@@ -27,7 +27,7 @@ HOST = "127.0.0.1"
 @pytest.fixture(scope="session")
 def keycloak(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KeycloakUnderTest]:
     data_dir = tmp_path_factory.mktemp("keycloak")
-    port = _free_port()
+    [port] = free_ports(1)
     under_test = KeycloakUnderTest(
         url=f"http://{HOST}:{port}",
         admin_user="admin",
@@ -69,10 +69,3 @@ def realm(
 @pytest.fixture(scope="session")
 def validator(realm: KeycloakUnderTest) -> TokenValidator:
     return TokenValidator(issuer=realm.issuer, audience=realm.client_id)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        port: int = probe.getsockname()[1]
-        return port
