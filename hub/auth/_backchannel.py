@@ -25,16 +25,16 @@ async def backchannel_logout(
     """Called by Keycloak (server to server) when her single sign-on session ends: logout in
     another application, an administrator ending it, Keycloak's idle timeout.
 
-    The hub sessions opened in that Keycloak session end; one she has on another device, in
-    another Keycloak session, goes on. A token naming no session ends all of hers.
+    Every hub session of that user ends: the hub does not keep Keycloak's session ids, and a
+    session of hers elsewhere that is still alive signs her back in without a password.
     """
     try:
-        subject, sid = await asyncio.to_thread(state.validator.logout_subject, logout_token)
+        subject, _sid = await asyncio.to_thread(state.validator.logout_subject, logout_token)
     except InvalidToken as exc:
         log.warning("back-channel logout token rejected: %s", exc.reason)
         # OIDC Back-Channel Logout 2.8: 400 with an OAuth-style error body.
         return JSONResponse({"error": "invalid_request"}, status_code=400)
-    ended = end_sessions_of(session=session, cipher=state.cipher, subject=subject, sid=sid)
+    ended = end_sessions_of(session=session, cipher=state.cipher, subject=subject)
     log.info("back-channel logout ended %d portal session(s)", len(ended))
     if ended:
         user = ended[0]

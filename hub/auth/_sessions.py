@@ -45,7 +45,6 @@ def open_session(
         PortalSession(
             id_hash=_hash(cookie),
             subject=principal.subject,
-            keycloak_sid=_sid(tokens),
             username=principal.username,
             profile_enc=cipher.encrypt(json.dumps(profile, ensure_ascii=False), context=_PROFILE),
             tokens_enc=cipher.encrypt(json.dumps(kept), context=_TOKENS),
@@ -118,15 +117,10 @@ def refresh_if_due(
     return True
 
 
-def end_sessions_of(
-    *, session: Session, cipher: FieldCipher, subject: str, sid: str | None = None
-) -> list[Principal]:
-    """Delete the hub sessions a back-channel logout names: those opened in that Keycloak
-    session when it names one (`sid`), else every session of the user; return whose ended."""
-    conditions = [PortalSession.subject == subject]
-    if sid is not None:
-        conditions.append(PortalSession.keycloak_sid == sid)
-    rows = session.exec(select(PortalSession).where(*conditions)).all()
+def end_sessions_of(*, session: Session, cipher: FieldCipher, subject: str) -> list[Principal]:
+    """Delete every hub session of this Keycloak user (back-channel logout); return whose
+    sessions ended (one entry per session)."""
+    rows = session.exec(select(PortalSession).where(PortalSession.subject == subject)).all()
     ended = []
     for row in rows:
         ended.append(_principal(json.loads(cipher.decrypt(row.profile_enc, context=_PROFILE))))
@@ -165,16 +159,3 @@ def _principal(profile: dict[str, Any]) -> Principal:
         community_code=profile["community_code"],
         region_code=profile.get("region_code"),
     )
-
-
-def _sid(tokens: dict[str, Any]) -> str | None:
-    # The ID token names the Keycloak session it belongs to; it came straight from the token
-    # endpoint (and its nonce was checked), so reading it unverified is sound here.
-    id_token = tokens.get("id_token")
-    if not id_token:
-        return None
-    try:
-        sid = jwt.decode(id_token, options={"verify_signature": False}).get("sid")
-    except jwt.DecodeError:
-        return None  # not a JWT: no session to name, so a logout ends all of hers
-    return sid if isinstance(sid, str) else None

@@ -133,9 +133,7 @@ class PortalSession(SQLModel, table=True):
     """Server-side portal session; the browser cookie holds only the random session id."""
 
     id_hash: str = Field(primary_key=True)  # sha256 of the cookie value
-    subject: str = Field(index=True)
-    #: Keycloak's session id (`sid`), so a back-channel logout ends exactly that session.
-    keycloak_sid: str | None = Field(default=None, index=True)
+    subject: str
     username: str
     profile_enc: str  # encrypted JSON: display name, roles, community code
     tokens_enc: str  # encrypted JSON: access, refresh and id tokens
