@@ -4,6 +4,7 @@ Temporal: these tests are about the hub's own checks)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,9 +37,10 @@ class Api:
         return self.mint.headers("operator", roles=["operator"])
 
 
-@pytest.fixture
-def api(tmp_path: Path) -> Iterator[Api]:
-    settings = Settings(environment="test", data_dir=tmp_path)
+@contextmanager
+def running_api(data_dir: Path) -> Iterator[Api]:
+    """The hub on a migrated, seeded SQLite store in data_dir, trusting locally minted tokens."""
+    settings = Settings(environment="test", data_dir=data_dir)
     migrate(settings.database_url)
     engine = make_engine(settings.database_url)
     app = create_app(settings)
@@ -55,5 +57,13 @@ def api(tmp_path: Path) -> Iterator[Api]:
         settings.keycloak.issuer, settings.keycloak.client_id, jwks_client=mint.jwks_client
     )
     # No `with`: the lifespan (which connects to Temporal) does not run here.
-    yield Api(TestClient(app), mint, settings, state)
-    engine.dispose()
+    try:
+        yield Api(TestClient(app), mint, settings, state)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def api(tmp_path: Path) -> Iterator[Api]:
+    with running_api(tmp_path) as running:
+        yield running

@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from hub.app import create_app
-from hub.demo import COMMUNITY_A, seed_demo
+from hub.demo import COMMUNITY_A
 from hub.settings import Settings
 from hub.store import (
     CommunityEvent,
@@ -27,12 +27,9 @@ from hub.store import (
     Organization,
     Resident,
     Vehicle,
-    make_engine,
-    migrate,
-    session_scope,
 )
-from identity import TokenValidator
 from tests._tokens import TokenMint
+from tests.hub.api.conftest import running_api
 
 #: The realm's people (identity/realm.py), by what their tokens carry.
 PERSONAS: dict[str, dict] = {
@@ -93,48 +90,31 @@ POLICY = {key: _SPECIAL.get(key, WORKERS) for key in ROUTES if key not in PUBLIC
 
 @pytest.fixture(scope="module")
 def app_and_ids(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, dict]]:
-    settings = Settings(environment="test", data_dir=tmp_path_factory.mktemp("matrix"))
-    migrate(settings.database_url)
-    engine = make_engine(settings.database_url)
-    app = create_app(settings)
-    state = app.state.hub
-    with session_scope(engine) as session:
-        seed_demo(
-            session=session,
-            cipher=state.cipher,
-            vault=state.vault,
-            civil_accounts=settings.simulators.civil_accounts,
-        )
-    mint = TokenMint(issuer=settings.keycloak.issuer, audience=settings.keycloak.client_id)
-    state.validator = TokenValidator(
-        settings.keycloak.issuer, settings.keycloak.client_id, jwks_client=mint.jwks_client
-    )
-    app.state.mint = mint
-    with Session(engine) as session:
+    with running_api(tmp_path_factory.mktemp("matrix")) as api:
+        api.client.app.state.mint = api.mint  # type: ignore[attr-defined]
+        with Session(api.state.engine) as session:
 
-        def first(model: type) -> int:
-            row = session.exec(
-                select(model).where(model.community_code == COMMUNITY_A.code)  # type: ignore[attr-defined]
-            ).first()
-            assert row is not None
-            return int(row.id)
+            def first(model: type) -> int:
+                stmt = select(model).where(model.community_code == COMMUNITY_A.code)  # type: ignore[attr-defined]
+                row = session.exec(stmt).first()
+                assert row is not None
+                return int(row.id)
 
-        ids = {
-            "resident_id": first(Resident),
-            "household_id": first(Household),
-            "house_id": first(House),
-            "organization_id": first(Organization),
-            "vehicle_id": first(Vehicle),
-            "event_id": first(CommunityEvent),
-            "submission_id": "0" * 32,
-            "evidence_id": "0" * 32,
-            "job_id": "0" * 32,
-            "report_id": "elderly-80-by-building",
-            "form_id": "elderly-allowance",
-            "connector_id": "civil_affairs",
-        }
-    yield TestClient(app), ids
-    engine.dispose()
+            ids = {
+                "resident_id": first(Resident),
+                "household_id": first(Household),
+                "house_id": first(House),
+                "organization_id": first(Organization),
+                "vehicle_id": first(Vehicle),
+                "event_id": first(CommunityEvent),
+                "submission_id": "0" * 32,
+                "evidence_id": "0" * 32,
+                "job_id": "0" * 32,
+                "report_id": "elderly-80-by-building",
+                "form_id": "elderly-allowance",
+                "connector_id": "civil_affairs",
+            }
+        yield api.client, ids
 
 
 def _call(client: TestClient, method: str, path: str, headers: dict[str, str]) -> int:
