@@ -83,6 +83,7 @@ def recorder() -> DeliveryRecorder:
 def application() -> Application:
     """An 84-year-old woman with a rare character in her name, applying today."""
     return Application(
+        form_id="elderly-allowance",
         name=RARE_NAME,
         id_number=RARE_NAME_ID,
         sex="2",
@@ -91,8 +92,10 @@ def application() -> Application:
         address="江苏省无锡市惠山区堰桥街道锡澄路88号",
         community_code="320206001001",
         community_name="堰桥街道锡澄社区",
-        allowance_type="80-89",
-        bank="江苏银行",
-        bank_account="6228480012345678901",
+        answers={
+            "allowance_type": "80-89",
+            "bank": "江苏银行",
+            "bank_account": "6228480012345678901",
+        },
         applied_on=date.today(),
     )

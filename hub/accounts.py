@@ -27,6 +27,7 @@ from hub.store import (
     audit_credential,
     bind_credential,
     unbind,
+    uses_of,
 )
 from identity import Principal
 from workflows.credential_check import CredentialCheckWorkflow
@@ -61,6 +62,27 @@ def her_accounts(*, state: HubState, session: Session, user: Principal) -> list[
         owner=user.username,
         connector_ids=list(vault_connectors(state)),
     )
+
+
+def sso_connectors(state: HubState) -> dict[str, Connector]:
+    """The installed connectors whose robots act as her through single sign-on."""
+    return {cid: c for cid, c in state.connectors.items() if c.manifest.auth == "sso"}
+
+
+def her_sso_uses(*, session: Session, state: HubState, user: Principal) -> list[AccountView]:
+    """Each single-sign-on system, with the robots' latest uses of her identity there."""
+    return [
+        AccountView(
+            connector_id=connector_id,
+            state="sso",
+            login_name=user.username,
+            verified_at=None,
+            last_used_at=None,
+            pending_login_name=None,
+            uses=uses_of(session, user.username, connector_id),
+        )
+        for connector_id in sso_connectors(state)
+    ]
 
 
 def unbind_account(

@@ -34,6 +34,7 @@ from hub.portal._audit import router as audit_portal_router
 from hub.portal._edits import router as edits_portal_router
 from hub.portal._events import router as events_portal_router
 from hub.portal._imports import router as imports_portal_router
+from hub.portal._relogin import router as relogin_portal_router
 from hub.portal._reports import router as reports_portal_router
 from hub.portal._things import router as things_portal_router
 from hub.portal._vehicles import router as vehicles_portal_router
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(audit_api_router)
     app.include_router(portal_router)
     app.include_router(reports_portal_router)
+    app.include_router(relogin_portal_router)
     app.include_router(imports_portal_router)
     app.include_router(things_portal_router)
     app.include_router(vehicles_portal_router)

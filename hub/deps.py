@@ -12,7 +12,7 @@ from fastapi import Depends, Request
 from sqlmodel import Session
 
 from hub._state import HubState
-from hub.auth import COOKIE, load_session, refresh_if_due
+from hub.auth import COOKIE, access_token_of, load_session, refresh_if_due
 from hub.errors import Forbidden, Unauthenticated
 from hub.store import PortalSession, audit, communities_under, session_scope
 from identity import InvalidToken, Principal
@@ -74,6 +74,18 @@ def get_portal_session(
 
 
 PortalSessionDep = Annotated[tuple[PortalSession, Principal] | None, Depends(get_portal_session)]
+
+
+def caller_token(
+    request: Request, state: HubState, portal: tuple[PortalSession, Principal] | None
+) -> str | None:
+    """The caller's own access token: her bearer token (API), or her portal session's."""
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip() or None
+    if portal is None:
+        return None
+    return access_token_of(cipher=state.cipher, row=portal[0])
 
 
 async def get_current_user(

@@ -96,6 +96,14 @@ class CredentialsRejected(HubError):
     user_message = "目标系统登录失败，请检查绑定的账号和密码"
 
 
+class SsoLoginRequired(HubError):
+    """The worker's single-sign-on token for the target has expired or was refused: she must log
+    in to the portal again, and the delivery waits for her. Never retried on its own."""
+
+    status_code = 401
+    user_message = "统一身份认证已过期，请重新登录后继续报送"
+
+
 def chinese_field_errors(errors: Sequence[Any], *, skip: int = 0) -> dict[str, str]:
     """Pydantic's validation errors as field -> Chinese message, the first message per field.
 

@@ -13,7 +13,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from connectors.sdk import DecisionPollDecl
 from hub._state import HubState
 from hub.errors import InvalidInput, TargetUnavailable
-from hub.forms import FORMS, FormSpec, check_eligibility, parse_answers
+from hub.forms import FORMS, FormSpec, parse_answers
 from hub.store import (
     Submission,
     create_submission,
@@ -49,10 +49,10 @@ def create(
         raise InvalidInput(f"unknown form {form_id}", user_message="没有这个表单")
     if not re.fullmatch(CLIENT_KEY_PATTERN, client_key):
         raise InvalidInput("client key", user_message="提交缺少防重复标识，请刷新页面后重试")
-    parsed = parse_answers(answers)
+    parsed = parse_answers(form, answers)
     resident = get_scoped_resident(session=session, resident_id=resident_id, community=community)
     facts = resident_facts(session=session, cipher=state.cipher, resident=resident)
-    check_eligibility(facts.birth_date, parsed)
+    form.check(facts, parsed)
     application = {
         "name": facts.name,
         "id_number": facts.id_number,

@@ -3,6 +3,7 @@
 STATUS_WORDS = {
     "pending": "排队中",
     "running": "正在提交",
+    "needs_login": "等待重新登录",
     "succeeded": "已受理",
     "rejected": "被退回",
     "failed": "提交失败",

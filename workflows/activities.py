@@ -34,12 +34,15 @@ from hub.errors import (
     CredentialsRejected,
     HubError,
     RobotBroken,
+    SsoLoginRequired,
     TargetUnavailable,
 )
 from hub.store import (
     DeliveryDecision,
     DeliveryResult,
     Submission,
+    drop_delegated_tokens,
+    mark_delivery_needs_login,
     mark_delivery_running,
     record_delivery_decision,
     record_delivery_result,
@@ -50,11 +53,13 @@ from hub.store import (
 )
 from hub.vault import Vault
 from workflows._credentials import CredentialAccess
+from workflows._sso import SsoTokenAccess
 from workflows.models import (
     CheckDecisionInput,
     DecisionOutput,
     DeliverInput,
     DeliverOutput,
+    MarkNeedsLoginInput,
     MarkRunningInput,
     RecordDecisionInput,
     RecordInput,
@@ -101,11 +106,25 @@ class HubActivities:
                 session=session, submission_id=data.submission_id, target=data.connector_id
             )
 
+    @activity.defn(name="mark_delivery_needs_login")
+    def mark_needs_login(self, data: MarkNeedsLoginInput) -> None:
+        with session_scope(self._engine) as session:
+            mark_delivery_needs_login(
+                session=session,
+                submission_id=data.submission_id,
+                target=data.connector_id,
+                message=data.message,
+            )
+
     @activity.defn(name="record_delivery_result")
     def record_result(self, data: RecordInput) -> None:
         connector = self._connectors[data.connector_id]
         word = _OUTCOME_WORDS[data.outcome.status]
         with session_scope(self._engine) as session:
+            # A delegated token has done its work (or never will): it goes with the outcome.
+            drop_delegated_tokens(
+                session=session, submission_id=data.submission_id, connector_id=data.connector_id
+            )
             record_delivery_result(
                 session=session,
                 submission_id=data.submission_id,
@@ -211,11 +230,21 @@ class HubActivities:
 
     def _context(
         self, submission_id: str, connector_id: str, connector: Connector, use: str
-    ) -> tuple[DeliveryContext, CredentialAccess | None]:
+    ) -> tuple[DeliveryContext, CredentialAccess | SsoTokenAccess | None]:
         details = activity.info().heartbeat_details
-        access = None
+        access: CredentialAccess | SsoTokenAccess | None = None
         if connector.manifest.auth == "vault":
             access = self._access(connector, use, submission_id=submission_id)
+        elif connector.manifest.auth == "sso":
+            access = SsoTokenAccess(
+                engine=self._engine,
+                vault=self._vault,
+                cipher=self._cipher,
+                connector_id=connector.manifest.id,
+                system_name=connector.manifest.name,
+                activity=use,
+                submission_id=submission_id,
+            )
         ctx = DeliveryContext(
             idempotency_key=f"{submission_id}:{connector_id}",
             config=self._configs.get(connector_id, {}),
@@ -224,8 +253,10 @@ class HubActivities:
             browsers=self._browsers if connector.manifest.kind == "robot" else None,
             previous=details[0] if details and isinstance(details[0], dict) else {},
         )
-        if access is not None:
+        if isinstance(access, CredentialAccess):
             ctx.credentials = access
+        elif isinstance(access, SsoTokenAccess):
+            ctx.sso_token = access
         return ctx, access
 
     def _access(self, connector: Connector, use: str, **lookup: str) -> CredentialAccess:
@@ -242,15 +273,24 @@ class HubActivities:
         )
 
     async def _guarded(
-        self, ctx: DeliveryContext, call: Awaitable[T], access: CredentialAccess | None
+        self,
+        ctx: DeliveryContext,
+        call: Awaitable[T],
+        access: CredentialAccess | SsoTokenAccess | None,
     ) -> T:
         """Await a connector call, translating its failures for the workflow's retry policy."""
         try:
             return await call
         except CredentialsRejected as exc:
             log.warning("delivery %s: login refused: %s", ctx.idempotency_key, exc.detail)
-            if access is not None and await access.refused():
+            if isinstance(access, CredentialAccess) and await access.refused():
                 exc = CredentialsRejected(exc.detail, user_message=access.refusal_message)
+            raise to_application_error(exc) from None
+        except SsoLoginRequired as exc:
+            log.info("delivery %s: she must log in again: %s", ctx.idempotency_key, exc.detail)
+            if isinstance(access, SsoTokenAccess):
+                await access.refused()
+                exc = SsoLoginRequired(exc.detail, user_message=access.relogin_message)
             raise to_application_error(exc) from None
         except HubError as exc:
             log.warning("delivery %s failed: %s", ctx.idempotency_key, exc.detail)
@@ -266,8 +306,8 @@ class HubActivities:
             submission = session.get(Submission, submission_id)
             if submission is None:
                 raise to_application_error(HubError(f"submission {submission_id} missing"))
-            return Application.model_validate(
-                submission_data(cipher=self._cipher, submission=submission)
+            return Application.from_snapshot(
+                submission.form_id, submission_data(cipher=self._cipher, submission=submission)
             )
 
     def _evidence_saver(

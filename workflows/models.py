@@ -28,6 +28,8 @@ class TargetPlan(BaseModel):
     heartbeat_timeout_s: float
     retry: RetryDecl
     decisions: DecisionPlan | None = None  # None: the target never reports a decision
+    #: auth="sso" targets: how long a delivery whose token expired waits for her to log in again.
+    relogin_wait_s: float = 3 * 86400.0
 
 
 class SubmissionInput(BaseModel):
@@ -83,6 +85,12 @@ class RecordDecisionInput(BaseModel):
 class MarkRunningInput(BaseModel):
     submission_id: str
     connector_id: str
+
+
+class MarkNeedsLoginInput(BaseModel):
+    submission_id: str
+    connector_id: str
+    message: str  # Chinese, for the worker; no personal data
 
 
 class SubmissionOutput(BaseModel):

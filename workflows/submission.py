@@ -20,6 +20,7 @@ with workflow.unsafe.imports_passed_through():
         DecisionPlan,
         DeliverInput,
         DeliverOutput,
+        MarkNeedsLoginInput,
         MarkRunningInput,
         RecordDecisionInput,
         RecordInput,
@@ -30,9 +31,20 @@ with workflow.unsafe.imports_passed_through():
     from workflows.queues import ORCHESTRATION, connector_queue
 
 #: Errors a retry cannot fix; they go straight back to the worker or to IT.
-NON_RETRYABLE = ["BusinessRejection", "RobotBroken", "CredentialsRejected", "ConfigurationError"]
+NON_RETRYABLE = [
+    "BusinessRejection",
+    "RobotBroken",
+    "CredentialsRejected",
+    "ConfigurationError",
+    "SsoLoginRequired",
+]
 #: Version marker: workflows started before decisions were awaited must replay without them.
 AWAIT_DECISIONS = "await-decisions"
+#: Version marker: before it, a delivery whose single-sign-on token had expired simply failed.
+SSO_RELOGIN = "sso-relogin"
+#: The signal the portal sends once the worker has logged in again (hub/delegation.py).
+RENEWED_SIGNAL = "sso_renewed"
+RELOGIN_TIMED_OUT = "等待重新登录超时，请重新提交"
 _STORE_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30)
 )
@@ -40,6 +52,14 @@ _STORE_RETRY = RetryPolicy(
 
 @workflow.defn
 class SubmissionWorkflow:
+    def __init__(self) -> None:
+        #: Targets whose single-sign-on token she renewed since their delivery last asked.
+        self._renewed: set[str] = set()
+
+    @workflow.signal(name=RENEWED_SIGNAL)
+    def sso_renewed(self, connector_id: str) -> None:
+        self._renewed.add(connector_id)
+
     @workflow.run
     async def run(self, data: SubmissionInput) -> SubmissionOutput:
         outcomes = await asyncio.gather(*(self._deliver(data, t) for t in data.targets))
@@ -49,25 +69,28 @@ class SubmissionWorkflow:
         )
 
     async def _deliver(self, data: SubmissionInput, target: TargetPlan) -> DeliverOutput:
-        await workflow.execute_activity(
-            "mark_delivery_running",
-            MarkRunningInput(submission_id=data.submission_id, connector_id=target.connector_id),
-            task_queue=ORCHESTRATION,
-            start_to_close_timeout=timedelta(seconds=30),
-            retry_policy=_STORE_RETRY,
-        )
-        try:
-            outcome = await workflow.execute_activity(
-                "deliver",
-                DeliverInput(submission_id=data.submission_id, connector_id=target.connector_id),
-                task_queue=connector_queue(target.connector_id),
-                start_to_close_timeout=timedelta(seconds=target.start_to_close_timeout_s),
-                heartbeat_timeout=timedelta(seconds=target.heartbeat_timeout_s),
-                retry_policy=_retry_policy(target),
-                result_type=DeliverOutput,
-            )
-        except ActivityError as err:
-            outcome = _failed_outcome(err)
+        while True:
+            await self._mark_running(data, target)
+            try:
+                outcome = await workflow.execute_activity(
+                    "deliver",
+                    DeliverInput(
+                        submission_id=data.submission_id, connector_id=target.connector_id
+                    ),
+                    task_queue=connector_queue(target.connector_id),
+                    start_to_close_timeout=timedelta(seconds=target.start_to_close_timeout_s),
+                    heartbeat_timeout=timedelta(seconds=target.heartbeat_timeout_s),
+                    retry_policy=_retry_policy(target),
+                    result_type=DeliverOutput,
+                )
+            except ActivityError as err:
+                if _needs_login(err) and workflow.patched(SSO_RELOGIN):
+                    if await self._wait_for_login(data, target, err):
+                        continue  # she logged in again: the robot tries with her new token
+                    outcome = DeliverOutput(status="failed", message=RELOGIN_TIMED_OUT)
+                else:
+                    outcome = _failed_outcome(err)
+            break
         await workflow.execute_activity(
             "record_delivery_result",
             RecordInput(
@@ -88,6 +111,43 @@ class SubmissionWorkflow:
         ):
             await self._await_decision(data, target, target.decisions, outcome.receipt_no)
         return outcome
+
+    async def _mark_running(self, data: SubmissionInput, target: TargetPlan) -> None:
+        await workflow.execute_activity(
+            "mark_delivery_running",
+            MarkRunningInput(submission_id=data.submission_id, connector_id=target.connector_id),
+            task_queue=ORCHESTRATION,
+            start_to_close_timeout=timedelta(seconds=30),
+            retry_policy=_STORE_RETRY,
+        )
+
+    async def _wait_for_login(
+        self, data: SubmissionInput, target: TargetPlan, err: ActivityError
+    ) -> bool:
+        """Ask her to log in again and wait until she has (True) or the wait is over (False)."""
+        cause = err.cause
+        assert isinstance(cause, ApplicationError)
+        self._renewed.discard(target.connector_id)
+        await workflow.execute_activity(
+            "mark_delivery_needs_login",
+            MarkNeedsLoginInput(
+                submission_id=data.submission_id,
+                connector_id=target.connector_id,
+                message=cause.message,
+            ),
+            task_queue=ORCHESTRATION,
+            start_to_close_timeout=timedelta(seconds=30),
+            retry_policy=_STORE_RETRY,
+        )
+        try:
+            await workflow.wait_condition(
+                lambda: target.connector_id in self._renewed,
+                timeout=timedelta(seconds=target.relogin_wait_s),
+            )
+        except TimeoutError:
+            return False
+        self._renewed.discard(target.connector_id)
+        return True
 
     async def _await_decision(
         self, data: SubmissionInput, target: TargetPlan, plan: DecisionPlan, receipt_no: str
@@ -142,6 +202,11 @@ def _retry_policy(target: TargetPlan) -> RetryPolicy:
         maximum_attempts=target.retry.maximum_attempts,
         non_retryable_error_types=NON_RETRYABLE,
     )
+
+
+def _needs_login(err: ActivityError) -> bool:
+    cause = err.cause
+    return isinstance(cause, ApplicationError) and cause.type == "SsoLoginRequired"
 
 
 def _failed_outcome(err: ActivityError) -> DeliverOutput:

@@ -49,6 +49,7 @@ async def run_worker(settings: Settings, *, ready: asyncio.Event | None = None) 
                 workflows=[SubmissionWorkflow, CredentialCheckWorkflow],
                 activities=[
                     activities.mark_running,
+                    activities.mark_needs_login,
                     activities.record_result,
                     activities.record_decision,
                     activities.settle_credential_check,

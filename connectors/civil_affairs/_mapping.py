@@ -14,9 +14,9 @@ def to_target(application: Application) -> dict[str, str]:
         "联系电话": application.phone,
         "户籍地址": application.address,
         "所属社区": application.community_name,
-        "津贴类别": application.allowance_type,
-        "开户银行": application.bank,
-        "银行账号": application.bank_account,
+        "津贴类别": application.answer("allowance_type"),
+        "开户银行": application.answer("bank"),
+        "银行账号": application.answer("bank_account"),
         "申请日期": application.applied_on.isoformat(),
     }
 

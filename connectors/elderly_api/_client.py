@@ -58,7 +58,7 @@ class ElderlyApiConnector:
             http.get(_PATH, params={"id_number": application.id_number}, headers=headers)
         )
         for item in response.json().get("items", []):
-            if item.get("allowance_type") == application.allowance_type:
+            if item.get("allowance_type") == application.answer("allowance_type"):
                 return str(item["receipt_no"])
         return None
 

@@ -14,6 +14,6 @@ def to_target(application: Application) -> dict[str, str]:
         "phone": application.phone,
         "address": application.address,
         "community_code": application.community_code,
-        "allowance_type": application.allowance_type,
+        "allowance_type": application.answer("allowance_type"),
         "applied_on": application.applied_on.isoformat(),
     }

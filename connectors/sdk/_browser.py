@@ -41,9 +41,20 @@ class BrowserPool:
             return self._browser
 
     @asynccontextmanager
-    async def context(self) -> AsyncIterator[BrowserContext]:
+    async def context(
+        self, *, extra_http_headers: dict[str, str] | None = None
+    ) -> AsyncIterator[BrowserContext]:
+        """A fresh context, closed on the way out however the delivery ends.
+
+        extra_http_headers go with every request the context makes, e.g. the Authorization
+        header of an SSO connector (auth="sso"); they die with the context.
+        """
         browser = await self.browser()
-        context = await browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+        context = await browser.new_context(
+            locale="zh-CN",
+            viewport={"width": 1280, "height": 900},
+            extra_http_headers=extra_http_headers,
+        )
         try:
             yield context
         finally:

@@ -17,9 +17,28 @@ if TYPE_CHECKING:
     from connectors.sdk._browser import BrowserPool
 
 
-class Application(BaseModel):
-    """One resident's application in the hub's own terms, in clear. Lives only inside activities."""
+#: The resident facts every application carries as typed fields; the rest are form answers.
+_COMMON = (
+    "name",
+    "id_number",
+    "sex",
+    "birth_date",
+    "phone",
+    "address",
+    "community_code",
+    "community_name",
+    "applied_on",
+)
 
+
+class Application(BaseModel):
+    """One resident's application in the hub's own terms, in clear. Lives only inside activities.
+
+    The resident's facts are typed fields; what only this form asks (the allowance type and bank
+    account of 高龄津贴, the household size and income of 低保…) is in ``answers``, as text.
+    """
+
+    form_id: str
     name: str
     id_number: str
     sex: str  # GB/T 2261.1
@@ -28,10 +47,22 @@ class Application(BaseModel):
     address: str
     community_code: str
     community_name: str
-    allowance_type: str
-    bank: str
-    bank_account: str
     applied_on: date
+    answers: dict[str, str] = {}
+
+    def answer(self, name: str) -> str:
+        """One form answer; a connector asking for one its form does not have is misconfigured."""
+        try:
+            return self.answers[name]
+        except KeyError:
+            raise ConfigurationError(f"form {self.form_id} has no answer {name!r}") from None
+
+    @classmethod
+    def from_snapshot(cls, form_id: str, data: Mapping[str, Any]) -> Application:
+        """From a submission's stored snapshot: one flat mapping of field name to value."""
+        common = {key: data[key] for key in _COMMON if key in data}
+        answers = {key: str(value) for key, value in data.items() if key not in _COMMON}
+        return cls(form_id=form_id, answers=answers, **common)
 
 
 class Receipt(BaseModel):
@@ -69,6 +100,10 @@ async def _no_vault() -> Credentials:
     raise ConfigurationError("this connector's manifest does not declare auth='vault'")
 
 
+async def _no_sso() -> str:
+    raise ConfigurationError("this connector's manifest does not declare auth='sso'")
+
+
 @dataclass
 class DeliveryContext:
     """What a delivery gets from the hub. Connectors never read settings themselves."""
@@ -85,6 +120,13 @@ class DeliveryContext:
     #: target from the vault, at that moment and inside this activity, and records the use. It
     #: raises CredentialsRejected (with a message telling her to bind one) when she has none.
     credentials: Callable[[], Awaitable[Credentials]] = _no_vault
+    #: auth="sso" only: `await ctx.sso_token()` is an access token for this target that acts as
+    #: the submitting worker. Keycloak issued it to the hub by exchanging her own token while
+    #: she submitted (standard token exchange), and the hub keeps it encrypted until this
+    #: activity reads it. It lives minutes: when it has expired, or the target refuses it, raise
+    #: (or let through) SsoLoginRequired, and the hub asks her to log in again. Send it in an
+    #: Authorization header; never log, heartbeat, return or store it.
+    sso_token: Callable[[], Awaitable[str]] = _no_sso
 
 
 class Connector(Protocol):

@@ -31,7 +31,8 @@ class BindOutcome(BaseModel):
 
 @router.get("/accounts")
 def list_accounts(user: Worker, state: StateDep, session: SessionDep) -> list[AccountPublic]:
-    """Her account at each system that robots log in to as her, with its latest uses."""
+    """Her account at each system that robots log in to as her, with its latest uses; and each
+    system a robot acts as her in through single sign-on, with those uses."""
     return _public(state, session, user)
 
 
@@ -78,8 +79,10 @@ def unbind_account(
 
 
 def _public(state: StateDep, session: SessionDep, user: Worker) -> list[AccountPublic]:
-    names = {cid: c.manifest.name for cid, c in accounts.vault_connectors(state).items()}
+    """Her bound accounts, then the single-sign-on systems (state "sso") robots act as her in."""
+    names = {cid: c.manifest.name for cid, c in state.connectors.items()}
+    views = accounts.her_accounts(state=state, session=session, user=user)
+    views += accounts.her_sso_uses(session=session, state=state, user=user)
     return [
-        AccountPublic(**view.model_dump(), system_name=names[view.connector_id])
-        for view in accounts.her_accounts(state=state, session=session, user=user)
+        AccountPublic(**view.model_dump(), system_name=names[view.connector_id]) for view in views
     ]

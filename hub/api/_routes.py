@@ -6,14 +6,23 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
-from hub import submitting
+from hub import delegation, submitting
 from hub._state import HubState
 from hub.clock import beijing_today
-from hub.deps import CurrentUser, SessionDep, StateDep, Worker, community_of, visible_communities
+from hub.deps import (
+    CurrentUser,
+    PortalSessionDep,
+    SessionDep,
+    StateDep,
+    Worker,
+    caller_token,
+    community_of,
+    visible_communities,
+)
 from hub.errors import Forbidden, NotFound
 from hub.store import (
     ChangeView,
@@ -243,9 +252,19 @@ def _resident_view(state: HubState, session: Session, resident: Resident) -> Res
 
 @router.post("/submissions", status_code=201)
 async def submit(
-    body: SubmissionRequest, user: Worker, state: StateDep, session: SessionDep, response: Response
+    body: SubmissionRequest,
+    request: Request,
+    user: Worker,
+    state: StateDep,
+    session: SessionDep,
+    portal: PortalSessionDep,
+    response: Response,
 ) -> SubmissionView:
-    """Submit once; the same client_key returns the same submission (200) instead of a new one."""
+    """Submit once; the same client_key returns the same submission (200) instead of a new one.
+
+    Targets reached through single sign-on get the caller's token exchanged for theirs now,
+    while it is live (hub.delegation).
+    """
     submission, created = submitting.create(
         state=state,
         session=session,
@@ -255,6 +274,12 @@ async def submit(
         form_id=body.form_id,
         client_key=body.client_key,
         answers=body.answers,
+    )
+    await delegation.delegate(
+        state=state,
+        session=session,
+        submission=submission,
+        subject_token=caller_token(request, state, portal),
     )
     session.commit()  # the submission exists before its workflow can look for it
     await submitting.start_fan_out(state=state, submission=submission)

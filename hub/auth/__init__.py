@@ -1,8 +1,9 @@
 """Portal login through Keycloak, server-side sessions, and who the caller is."""
 
-from hub.auth._oidc import OidcClient
+from hub.auth._oidc import ExchangedToken, OidcClient
 from hub.auth._sessions import (
     COOKIE,
+    access_token_of,
     close_session,
     end_sessions_of,
     load_session,
@@ -12,6 +13,8 @@ from hub.auth._sessions import (
 
 __all__ = [
     "COOKIE",
+    "access_token_of",
+    "ExchangedToken",
     "OidcClient",
     "close_session",
     "end_sessions_of",

@@ -6,8 +6,8 @@ import base64
 import hashlib
 import re
 import secrets
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -23,6 +23,14 @@ _LOGIN_STATE_TTL = timedelta(minutes=10)
 TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"
 ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token"
 _STATE = re.compile(r"[A-Za-z0-9_-]{20,100}")
+
+
+@dataclass(frozen=True)
+class ExchangedToken:
+    """What a standard token exchange gave: an access token for one audience, and its end."""
+
+    access_token: str = field(repr=False)
+    expires_at: datetime
 
 
 @dataclass(frozen=True)
@@ -117,7 +125,7 @@ class OidcClient:
         tokens: dict[str, Any] = response.json()
         return tokens
 
-    def exchange(self, subject_token: str, audience: str) -> str:
+    def exchange(self, subject_token: str, audience: str) -> ExchangedToken:
         """Her access token traded for one whose only audience is `audience` (RFC 8693, Keycloak's
         standard token exchange): what a robot shows a system that trusts Keycloak, so it acts
         there as her and the token is worth nothing anywhere else.
@@ -149,8 +157,9 @@ class OidcClient:
             )
         if response.status_code != 200:
             raise TargetUnavailable(f"token endpoint said {response.status_code}")
-        token: str = response.json()["access_token"]
-        return token
+        body = response.json()
+        lifetime = timedelta(seconds=int(body.get("expires_in", 60)))
+        return ExchangedToken(access_token=body["access_token"], expires_at=utcnow() + lifetime)
 
     def logout_url(self, *, id_token: str | None, post_logout_redirect: str) -> str:
         query = {"client_id": self.client_id, "post_logout_redirect_uri": post_logout_redirect}

@@ -117,6 +117,13 @@ def refresh_if_due(
     return True
 
 
+def access_token_of(*, cipher: FieldCipher, row: PortalSession) -> str | None:
+    """Her current access token (refreshed by the request's dependency when due)."""
+    tokens = json.loads(cipher.decrypt(row.tokens_enc, context=_TOKENS))
+    token = tokens.get("access_token")
+    return token if isinstance(token, str) else None
+
+
 def end_sessions_of(*, session: Session, cipher: FieldCipher, subject: str) -> list[Principal]:
     """Delete every hub session of this Keycloak user (back-channel logout); return whose
     sessions ended (one entry per session)."""

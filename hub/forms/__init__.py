@@ -3,22 +3,31 @@
 from hub.forms._elderly_allowance import (
     ELDERLY_ALLOWANCE,
     ElderlyAllowanceAnswers,
-    FieldSpec,
-    FormSpec,
     allowance_type_for,
     check_eligibility,
+)
+from hub.forms._minimum_living import MINIMUM_LIVING, MinimumLivingAnswers
+from hub.forms._spec import (
+    CommonAnswers,
+    FieldSpec,
+    FormSpec,
     parse_answers,
+    prefilled_values,
 )
 
-FORMS: dict[str, FormSpec] = {ELDERLY_ALLOWANCE.id: ELDERLY_ALLOWANCE}
+FORMS: dict[str, FormSpec] = {form.id: form for form in (ELDERLY_ALLOWANCE, MINIMUM_LIVING)}
 
 __all__ = [
     "ELDERLY_ALLOWANCE",
     "FORMS",
+    "MINIMUM_LIVING",
+    "CommonAnswers",
     "ElderlyAllowanceAnswers",
     "FieldSpec",
     "FormSpec",
+    "MinimumLivingAnswers",
     "allowance_type_for",
     "check_eligibility",
     "parse_answers",
+    "prefilled_values",
 ]

@@ -96,7 +96,7 @@ def _page(
     user: Principal,
     failed: FailedBind | None = None,
 ) -> HTMLResponse:
-    names = {cid: c.manifest.name for cid, c in accounts.vault_connectors(state).items()}
+    names = {cid: c.manifest.name for cid, c in state.connectors.items()}
     return page(
         request,
         "accounts.html",
@@ -111,4 +111,5 @@ def _page(
         still_checking=accounts.STILL_CHECKING,
         # Systems that trust Keycloak need no account here: she opens them already logged in.
         sso_systems=downstream_clients(state.settings),
+        sso_uses=accounts.her_sso_uses(session=session, state=state, user=user),
     )

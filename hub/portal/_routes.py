@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from hub import submitting
+from hub import delegation, submitting
 from hub._state import HubState
 from hub.clock import beijing_today
 from hub.deps import (
@@ -20,11 +20,12 @@ from hub.deps import (
     SessionDep,
     StateDep,
     Worker,
+    caller_token,
     community_of,
     visible_communities,
 )
 from hub.errors import InvalidInput
-from hub.forms import FORMS, allowance_type_for
+from hub.forms import FORMS, prefilled_values
 from hub.portal._render import page as _page
 from hub.store import (
     EVENT_KINDS,
@@ -227,6 +228,12 @@ async def submit_form(
             client_key=client_key,
             answers=answers,
         )
+        await delegation.delegate(
+            state=state,
+            session=session,
+            submission=submission,
+            subject_token=caller_token(request, state, portal),
+        )
     except InvalidInput as exc:
         # Keep everything she typed and show each problem beside its field.
         return _render_form(
@@ -267,12 +274,8 @@ def _render_form(
         raise InvalidInput("unknown form", user_message="没有这个表单")
     row = get_scoped_resident(session=session, resident_id=resident_id, community=community)
     facts = resident_facts(session=session, cipher=state.cipher, resident=row)
-    today = beijing_today()
     values = {
-        "phone": facts.phone or "",
-        "address": facts.address or "",
-        "allowance_type": allowance_type_for(facts.birth_date, today) or "",
-        "applied_on": today.isoformat(),
+        **prefilled_values(form, facts, beijing_today()),
         **(typed or {}),
         # Locked fields always come from the store, whatever the browser sent.
         "name": facts.name,
@@ -319,4 +322,6 @@ def submission_page(
         target_names=names,
         reporting=reporting,
         form=FORMS[submission.form_id],
+        relogin_targets=delegation.sso_targets(state, submission),
+        is_submitter=submission.created_by == user.username,
     )

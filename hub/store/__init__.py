@@ -3,7 +3,7 @@
 from hub.store import _audit as audit  # noqa: F401  (the audit log: hub.store.audit)
 from hub.store import _history  # noqa: F401  (installs the change-history hook)
 from hub.store import _import as imports  # noqa: F401  (Excel/CSV ledgers: hub.store.imports)
-from hub.store._credential_views import AccountView, CredentialUseView, accounts_of
+from hub.store._credential_views import AccountView, CredentialUseView, accounts_of, uses_of
 from hub.store._credentials import (
     CredentialBind,
     audit_credential,
@@ -34,6 +34,14 @@ from hub.store._daily import (
     update_event,
 )
 from hub.store._db import make_engine, migrate, session_scope
+from hub.store._delegated import (
+    audit_token_use,
+    delegated_token,
+    drop_delegated_tokens,
+    keep_delegated_token,
+    open_delegated_token,
+    record_token_use,
+)
 from hub.store._households import (
     HOUSE_USES,
     HOUSEHOLD_TYPES,
@@ -76,7 +84,7 @@ from hub.store._models_daily import (
     ResidentTag,
     Vehicle,
 )
-from hub.store._models_vault import Credential, CredentialUse
+from hub.store._models_vault import Credential, CredentialUse, DelegatedToken
 from hub.store._overview import CommunityFigures, communities_under, overview
 from hub.store._residents import (
     ResidentCreate,
@@ -103,6 +111,7 @@ from hub.store._submissions import (
     decision_view,
     get_scoped_submission,
     load_evidence,
+    mark_delivery_needs_login,
     mark_delivery_running,
     record_delivery_decision,
     record_delivery_result,
@@ -133,11 +142,13 @@ from hub.store._timeline import TimelineEntry, timeline
 __all__ = [
     "AccountView",
     "Credential",
+    "DelegatedToken",
     "CredentialBind",
     "CredentialUse",
     "CredentialUseView",
     "accounts_of",
     "audit_credential",
+    "audit_token_use",
     "bind_credential",
     "current_credential",
     "get_credential",
@@ -146,6 +157,7 @@ __all__ = [
     "refuse_use",
     "settle_check",
     "unbind",
+    "uses_of",
     "EVENT_STATUSES",
     "EventUpdate",
     "get_scoped_event",
@@ -233,10 +245,16 @@ __all__ = [
     "get_scoped_submission",
     "load_evidence",
     "make_engine",
+    "mark_delivery_needs_login",
     "mark_delivery_running",
     "masked_phone",
     "migrate",
     "decision_view",
+    "delegated_token",
+    "drop_delegated_tokens",
+    "keep_delegated_token",
+    "open_delegated_token",
+    "record_token_use",
     "record_delivery_decision",
     "record_delivery_result",
     "index_all_names",

@@ -57,7 +57,7 @@ def _rotate_vault(settings: Settings) -> None:
 def _format_vault_report(report: VaultRotationReport) -> str:
     lines = [
         f"current vault key: {report.kek_id}",
-        f"credentials re-wrapped: {report.rewrapped}, already current: {report.already_current},"
+        f"data keys re-wrapped: {report.rewrapped}, already current: {report.already_current},"
         f" skipped: {report.skipped}, left: {report.left}",
     ]
     if report.left:

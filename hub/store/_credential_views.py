@@ -33,7 +33,7 @@ class CredentialUseView(BaseModel):
 
 class AccountView(BaseModel):
     connector_id: str
-    state: str  # unbound | verified | rejected
+    state: str  # unbound | verified | rejected; sso: her single sign-on, no account to bind
     login_name: str | None
     verified_at: str | None
     last_used_at: str | None
@@ -62,13 +62,16 @@ def accounts_of(
                 pending_login_name=(
                     login_name_of(vault=vault, credential=pending) if pending else None
                 ),
-                uses=_uses(session, owner, connector_id, uses),
+                uses=uses_of(session, owner, connector_id, uses),
             )
         )
     return views
 
 
-def _uses(session: Session, owner: str, connector_id: str, limit: int) -> list[CredentialUseView]:
+def uses_of(
+    session: Session, owner: str, connector_id: str, limit: int = 10
+) -> list[CredentialUseView]:
+    """Her latest uses at one system: of her bound account, or of her single sign-on."""
     latest, first = func.max(CredentialUse.used_at), func.min(CredentialUse.used_at)
     group = (
         col(CredentialUse.activity),

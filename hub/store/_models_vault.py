@@ -56,3 +56,26 @@ class CredentialUse(SQLModel, table=True):
     submission_id: str | None = Field(default=None, foreign_key="submission.id")
     outcome: str = "ok"  # ok (read, login not refused) | rejected (the system refused the login)
     used_at: datetime = Field(default_factory=utcnow)
+
+
+class DelegatedToken(SQLModel, table=True):
+    """An access token that lets a robot act as one worker at one single-sign-on system.
+
+    Keycloak issued it to the hub by exchanging her own token while she submitted (standard token
+    exchange, audience: that system only). It is sealed like a credential, under its own data key,
+    read only inside the delivery activity, and deleted once the delivery has an outcome. It lives
+    minutes: when it has expired the delivery waits for her to log in again, and the fresh token
+    replaces this row.
+    """
+
+    __table_args__ = (UniqueConstraint("submission_id", "connector_id"),)
+
+    id: str = Field(primary_key=True)  # uuid4 hex; recorded as the credential of its uses
+    submission_id: str = Field(foreign_key="submission.id")
+    connector_id: str
+    owner_username: str  # whose token it is: always the worker who submitted
+    token_sealed: str  # AES-GCM under the data key
+    dek_wrapped: str
+    kek_id: str
+    expires_at: datetime
+    created_at: datetime = Field(default_factory=utcnow)

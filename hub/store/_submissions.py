@@ -170,6 +170,19 @@ def mark_delivery_running(*, session: Session, submission_id: str, target: str) 
     delivery = _delivery(session, submission_id, target)
     if delivery.status not in TERMINAL:
         delivery.status = "running"
+        delivery.message = None  # e.g. the request to log in again, answered
+        delivery.updated_at = utcnow()
+        session.add(delivery)
+
+
+def mark_delivery_needs_login(
+    *, session: Session, submission_id: str, target: str, message: str
+) -> None:
+    """The target needs the submitter to log in again before the robot can go on as her."""
+    delivery = _delivery(session, submission_id, target)
+    if delivery.status not in TERMINAL:
+        delivery.status = "needs_login"
+        delivery.message = message
         delivery.updated_at = utcnow()
         session.add(delivery)
 

@@ -13,6 +13,7 @@ import pytest
 from connectors.sdk import ENTRY_POINT_GROUP, Application, ChecksLogin, Manifest, load_connectors
 from connectors.sdk import _registry as registry
 from hub.errors import ConfigurationError
+from hub.forms import FORMS
 
 ENTRIES = sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda entry: entry.name)
 
@@ -21,9 +22,26 @@ def _ids(entry: EntryPoint) -> str:
     return entry.name
 
 
-@pytest.fixture
-def sample() -> Application:
+#: What each bundled form asks beyond the resident's facts, as the portal would have checked it.
+ANSWERS = {
+    "elderly-allowance": {
+        "allowance_type": "80-89",
+        "bank": "江苏银行",
+        "bank_account": "6228480402564890018",
+    },
+    "minimum-living": {
+        "household_size": "2",
+        "monthly_income": "520.00",
+        "application_reason": "因病丧失劳动能力，无固定收入",
+    },
+}
+
+
+def sample_for(connector_id: str) -> Application:
+    """An application of the first bundled form that lists this connector as a target."""
+    form = next(f for f in FORMS.values() if connector_id in f.targets)
     return Application(
+        form_id=form.id,
         name="王秀英",
         id_number="320206193607080025",
         sex="2",
@@ -32,11 +50,18 @@ def sample() -> Application:
         address="江苏省无锡市惠山区堰桥街道锡澄路88号",
         community_code="320206001001",
         community_name="堰桥街道锡澄社区",
-        allowance_type="80-89",
-        bank="江苏银行",
-        bank_account="6228480402564890018",
+        answers=ANSWERS[form.id],
         applied_on=date(2026, 11, 25),
     )
+
+
+def test_every_bundled_form_has_sample_answers_here() -> None:
+    assert set(ANSWERS) == set(FORMS)
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=_ids)
+def test_every_connector_is_a_target_of_some_form(entry: EntryPoint) -> None:
+    assert any(entry.name in form.targets for form in FORMS.values())
 
 
 def test_built_in_connectors_are_installed() -> None:
@@ -77,11 +102,11 @@ def test_connector_has_its_own_tests_beside_it(entry: EntryPoint) -> None:
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=_ids)
 def test_connector_maps_every_manifest_field_and_delivers_asynchronously(
-    entry: EntryPoint, sample: Application
+    entry: EntryPoint,
 ) -> None:
     connector = load_connectors()[entry.name]
 
-    values = connector.map(sample)
+    values = connector.map(sample_for(entry.name))
 
     assert set(values) == {field.name for field in connector.manifest.fields}
     assert all(isinstance(value, str) for value in values.values())

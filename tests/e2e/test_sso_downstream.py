@@ -46,7 +46,7 @@ async def test_a_robot_files_in_the_system_as_her_with_an_exchanged_token(
         redirect_uri=f"{stack.settings.hub.url}/auth/callback",
     )
     her_token = bearer(stack, "worker-b")["Authorization"].removeprefix("Bearer ")
-    exchanged = hub.exchange(her_token, stack.settings.simulators.social_client_id)
+    exchanged = hub.exchange(her_token, stack.settings.simulators.social_client_id).access_token
     context = await browser.new_context(
         extra_http_headers={"Authorization": f"Bearer {exchanged}"}, locale="zh-CN"
     )
@@ -95,7 +95,7 @@ def test_the_exchanged_token_opens_nothing_in_the_hub(stack: Stack):
         redirect_uri=f"{stack.settings.hub.url}/auth/callback",
     )
     her_token = bearer(stack, "worker-a")["Authorization"].removeprefix("Bearer ")
-    exchanged = hub.exchange(her_token, stack.settings.simulators.social_client_id)
+    exchanged = hub.exchange(her_token, stack.settings.simulators.social_client_id).access_token
     answer = httpx.get(
         f"{stack.settings.hub.url}/api/residents",
         headers={"Authorization": f"Bearer {exchanged}"},

@@ -41,7 +41,8 @@ def _access_token(realm: KeycloakUnderTest, username: str) -> str:
 def test_her_token_is_exchanged_for_one_the_downstream_system_accepts(
     realm: KeycloakUnderTest,
 ) -> None:
-    exchanged = _hub(realm).exchange(_access_token(realm, "worker-a"), SOCIAL.client_id)
+    result = _hub(realm).exchange(_access_token(realm, "worker-a"), SOCIAL.client_id)
+    exchanged = result.access_token
 
     # The system checks it against the realm's keys with itself as the audience.
     principal = TokenValidator(realm.issuer, SOCIAL.client_id).validate(exchanged)
@@ -50,10 +51,14 @@ def test_her_token_is_exchanged_for_one_the_downstream_system_accepts(
     claims = jwt.decode(exchanged, options={"verify_signature": False})
     assert claims["aud"] in (SOCIAL.client_id, [SOCIAL.client_id])  # nothing else
     assert claims["azp"] == realm.client_id  # who asked for it
+    # The hub keeps the token until this moment, and no longer.
+    assert abs(result.expires_at.timestamp() - claims["exp"]) < 30
 
 
 def test_the_exchanged_token_is_refused_by_the_hub_itself(realm: KeycloakUnderTest) -> None:
-    exchanged = _hub(realm).exchange(_access_token(realm, "worker-b"), SOCIAL.client_id)
+    exchanged = (
+        _hub(realm).exchange(_access_token(realm, "worker-b"), SOCIAL.client_id).access_token
+    )
 
     with pytest.raises(InvalidToken, match="(?i)audience"):
         TokenValidator(realm.issuer, realm.client_id).validate(exchanged)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -18,6 +19,7 @@ from workflows.models import (
     DecisionPlan,
     DeliverInput,
     DeliverOutput,
+    MarkNeedsLoginInput,
     MarkRunningInput,
     RecordDecisionInput,
     RecordInput,
@@ -26,7 +28,7 @@ from workflows.models import (
     TargetPlan,
 )
 from workflows.queues import ORCHESTRATION, connector_queue
-from workflows.submission import SubmissionWorkflow
+from workflows.submission import RELOGIN_TIMED_OUT, SubmissionWorkflow
 
 
 class FakeTargets:
@@ -42,6 +44,11 @@ class FakeTargets:
         self.recorded: list[RecordInput] = []
         self.decided: list[RecordDecisionInput] = []
         self.running: list[str] = []
+        self.needs_login: list[MarkNeedsLoginInput] = []
+
+    @activity.defn(name="mark_delivery_needs_login")
+    def mark_needs_login(self, data: MarkNeedsLoginInput) -> None:
+        self.needs_login.append(data)
 
     @activity.defn(name="record_decision")
     def record_decision(self, data: RecordDecisionInput) -> None:
@@ -77,6 +84,10 @@ class FakeTargets:
             return DeliverOutput(status="succeeded", receipt_no=f"R-{data.connector_id}")
         if step == "down":
             raise ApplicationError("目标系统暂时无法访问", type="TargetUnavailable")
+        if step == "login":  # her single-sign-on token has expired
+            raise ApplicationError(
+                "社会救助系统需要确认您的身份", type="SsoLoginRequired", non_retryable=True
+            )
         if step == "reject":
             raise ApplicationError(
                 "公民身份号码校验位错误", type="BusinessRejection", non_retryable=True
@@ -85,7 +96,10 @@ class FakeTargets:
 
 
 def _plan(
-    connector_id: str, attempts: int = 5, decisions: DecisionPlan | None = None
+    connector_id: str,
+    attempts: int = 5,
+    decisions: DecisionPlan | None = None,
+    relogin_wait_s: float = 600,
 ) -> TargetPlan:
     return TargetPlan(
         connector_id=connector_id,
@@ -95,13 +109,14 @@ def _plan(
             initial_interval_s=0.1, backoff=1.0, maximum_interval_s=0.2, maximum_attempts=attempts
         ),
         decisions=decisions,
+        relogin_wait_s=relogin_wait_s,
     )
 
 
 _QUICK_DECISIONS = DecisionPlan(first_check_s=0.1, maximum_interval_s=0.2, give_up_after_s=30)
 
 
-async def _run(env: WorkflowEnvironment, fake: FakeTargets, plans: list[TargetPlan]) -> object:
+def _workers(env: WorkflowEnvironment, fake: FakeTargets, plans: list[TargetPlan], pool):
     queue_workers = [
         Worker(
             env.client,
@@ -110,16 +125,20 @@ async def _run(env: WorkflowEnvironment, fake: FakeTargets, plans: list[TargetPl
         )
         for p in plans
     ]
+    orchestration = Worker(
+        env.client,
+        task_queue=ORCHESTRATION,
+        workflows=[SubmissionWorkflow],
+        activities=[fake.mark, fake.mark_needs_login, fake.record, fake.record_decision],
+        activity_executor=pool,
+    )
+    return [orchestration, *queue_workers]
+
+
+async def _run(env: WorkflowEnvironment, fake: FakeTargets, plans: list[TargetPlan]) -> object:
     with ThreadPoolExecutor(4) as pool:
-        orchestration = Worker(
-            env.client,
-            task_queue=ORCHESTRATION,
-            workflows=[SubmissionWorkflow],
-            activities=[fake.mark, fake.record, fake.record_decision],
-            activity_executor=pool,
-        )
         async with AsyncExitStack() as running:
-            for worker in [orchestration, *queue_workers]:
+            for worker in _workers(env, fake, plans, pool):
                 await running.enter_async_context(worker)
             return await env.client.execute_workflow(
                 SubmissionWorkflow.run,
@@ -220,3 +239,50 @@ async def test_a_broken_decision_check_stops_polling_and_says_why(temporal_env):
     [recorded] = fake.decided
     assert recorded.decision.result == "unknown"
     assert "自动填报程序需要维护" in (recorded.decision.reason or "")
+
+
+async def _until(condition, seconds: float = 20) -> None:
+    for _ in range(int(seconds * 20)):
+        if condition():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("condition not met in time")
+
+
+async def test_an_expired_sign_on_waits_for_her_and_goes_on_once_she_logs_in(temporal_env):
+    fake = FakeTargets({"sso_sys": ["login", "ok"], "api_sys": ["ok"]})
+    plans = [_plan("sso_sys"), _plan("api_sys")]
+    with ThreadPoolExecutor(4) as pool:
+        async with AsyncExitStack() as running:
+            for worker in _workers(temporal_env, fake, plans, pool):
+                await running.enter_async_context(worker)
+            handle = await temporal_env.client.start_workflow(
+                SubmissionWorkflow.run,
+                SubmissionInput(
+                    submission_id=uuid.uuid4().hex, form_title="最低生活保障申请", targets=plans
+                ),
+                id=f"submission-{uuid.uuid4().hex}",
+                task_queue=ORCHESTRATION,
+            )
+            await _until(lambda: fake.needs_login)
+            # The other target is not held up by the one waiting for her.
+            await _until(lambda: [r.connector_id for r in fake.recorded] == ["api_sys"])
+            assert fake.attempts["sso_sys"] == 1  # not retried on its own: no new token yet
+
+            await handle.signal(SubmissionWorkflow.sso_renewed, "sso_sys")
+            result = await handle.result()
+
+    assert result.outcomes["sso_sys"].receipt_no == "R-sso_sys"
+    assert fake.attempts["sso_sys"] == 2
+    assert [n.connector_id for n in fake.needs_login] == ["sso_sys"]
+    assert "确认您的身份" in fake.needs_login[0].message
+    assert fake.running.count("sso_sys") == 2  # back to 正在提交 after she logged in
+
+
+async def test_a_login_never_renewed_ends_the_delivery_as_failed_with_a_reason(temporal_env):
+    fake = FakeTargets({"sso_sys": ["login"]})
+    result = await _run(temporal_env, fake, [_plan("sso_sys", relogin_wait_s=1)])
+
+    outcome = result.outcomes["sso_sys"]
+    assert (outcome.status, outcome.message) == ("failed", RELOGIN_TIMED_OUT)
+    assert fake.attempts["sso_sys"] == 1

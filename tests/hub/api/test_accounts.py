@@ -45,9 +45,15 @@ def test_the_api_lists_her_accounts_without_a_password(api: Api):
     answer = api.client.get("/api/accounts", headers=api.as_worker_b())
 
     assert answer.status_code == 200
-    [account] = answer.json()
+    account, sso = answer.json()
     assert account["connector_id"] == "civil_affairs"
     assert account["system_name"] == "省民政厅高龄津贴管理系统"
+    # A system that trusts Keycloak has nothing to bind: it lists the robots' uses of her login.
+    assert (sso["connector_id"], sso["state"], sso["login_name"]) == (
+        "social_assistance",
+        "sso",
+        "worker-b",
+    )
     assert (account["state"], account["login_name"]) == ("verified", "ruixing-lifang")
     assert "password" not in account and "secret" not in answer.text
     for password in PASSWORDS:
@@ -107,8 +113,8 @@ def test_unbinding_is_hers_alone(api: Api):
     answer = api.client.delete("/api/accounts/civil_affairs", headers=api.as_worker_a())
     assert answer.status_code == 204
 
-    [mine] = api.client.get("/api/accounts", headers=api.as_worker_a()).json()
-    [theirs] = api.client.get("/api/accounts", headers=api.as_worker_b()).json()
+    mine, _ = api.client.get("/api/accounts", headers=api.as_worker_a()).json()
+    theirs, _ = api.client.get("/api/accounts", headers=api.as_worker_b()).json()
     assert (mine["state"], mine["login_name"]) == ("unbound", None)
     assert (theirs["state"], theirs["login_name"]) == ("verified", "ruixing-lifang")
 

@@ -113,6 +113,7 @@ def app_and_ids(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Test
                 "report_id": "elderly-80-by-building",
                 "form_id": "elderly-allowance",
                 "connector_id": "civil_affairs",
+                "target": "social_assistance",
             }
         yield api.client, ids
 

@@ -17,6 +17,12 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 APPLIED = "2026-11-25"
 
 
+def parse(raw: dict[str, str]) -> ElderlyAllowanceAnswers:
+    parsed = parse_answers(ELDERLY_ALLOWANCE, raw)
+    assert isinstance(parsed, ElderlyAllowanceAnswers)
+    return parsed
+
+
 def answers(**overrides: str) -> dict[str, str]:
     raw = {
         "phone": "13912345678",
@@ -31,12 +37,12 @@ def answers(**overrides: str) -> dict[str, str]:
 
 def field_errors(raw: dict[str, str]) -> dict[str, str]:
     with pytest.raises(InvalidInput) as exc:
-        parse_answers(raw)
+        parse(raw)
     return exc.value.field_errors
 
 
 def test_valid_answers_are_parsed() -> None:
-    parsed = parse_answers(answers())
+    parsed = parse(answers())
     assert parsed.phone == "13912345678"
     assert parsed.applied_on == date(2026, 11, 25)
 
@@ -75,14 +81,14 @@ def test_error_messages_carry_no_english_validator_text() -> None:
 
 
 def test_bank_account_spaces_are_removed() -> None:
-    assert parse_answers(answers(bank_account="6228 4800 1234 5678 901")).bank_account == (
+    assert parse(answers(bank_account="6228 4800 1234 5678 901")).bank_account == (
         "6228480012345678901"
     )
 
 
 @pytest.mark.parametrize("length", [16, 19])
 def test_bank_account_of_16_to_19_digits_is_accepted(length: int) -> None:
-    assert parse_answers(answers(bank_account="6" * length)).bank_account == "6" * length
+    assert parse(answers(bank_account="6" * length)).bank_account == "6" * length
 
 
 @pytest.mark.parametrize(
@@ -103,7 +109,7 @@ def test_bank_account_that_is_not_16_to_19_ascii_digits_is_refused(account: str)
 
 
 def test_phone_and_address_are_stripped() -> None:
-    parsed = parse_answers(answers(phone=" 13912345678 ", address="  无锡市惠山区玉祁街道 "))
+    parsed = parse(answers(phone=" 13912345678 ", address="  无锡市惠山区玉祁街道 "))
     assert (parsed.phone, parsed.address) == ("13912345678", "无锡市惠山区玉祁街道")
 
 
@@ -127,23 +133,23 @@ def test_allowance_type_follows_age_on_the_application_day(
 
 def test_applicant_under_80_is_refused_with_a_message_for_the_worker() -> None:
     with pytest.raises(InvalidInput) as exc:
-        check_eligibility(date(1946, 11, 26), parse_answers(answers()))
+        check_eligibility(date(1946, 11, 26), parse(answers()))
     assert exc.value.user_message == "申请人未满80周岁，不符合高龄津贴条件"
 
 
 def test_wrong_allowance_type_is_refused_naming_the_expected_one() -> None:
     with pytest.raises(InvalidInput) as exc:
-        check_eligibility(date(1935, 1, 1), parse_answers(answers(allowance_type="80-89")))
+        check_eligibility(date(1935, 1, 1), parse(answers(allowance_type="80-89")))
     assert "90-99周岁" in exc.value.user_message
 
 
 def test_centenarian_with_the_100_plus_type_is_eligible() -> None:
-    check_eligibility(date(1925, 12, 12), parse_answers(answers(allowance_type="100+")))
+    check_eligibility(date(1925, 12, 12), parse(answers(allowance_type="100+")))
 
 
 def test_centenarian_with_the_90_99_type_is_refused() -> None:
     with pytest.raises(InvalidInput) as exc:
-        check_eligibility(date(1925, 12, 12), parse_answers(answers(allowance_type="90-99")))
+        check_eligibility(date(1925, 12, 12), parse(answers(allowance_type="90-99")))
     assert "100周岁及以上" in exc.value.user_message
 
 

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,21 +17,34 @@ from sqlmodel import Session, select
 from hub.store import (
     Credential,
     CredentialBind,
+    DelegatedToken,
     bind_credential,
+    keep_delegated_token,
     make_engine,
     open_credential,
+    open_delegated_token,
     session_scope,
 )
 from hub.store import _rotate_vault as rotation
+from hub.store._models import utcnow
 from hub.store._rotate_vault import rotate_vault
 from hub.vault import Vault, VaultError
-from tests.factories import COMMUNITY, add_community, fake_key, store_url
+from tests.factories import (
+    COMMUNITY,
+    add_community,
+    add_resident,
+    add_submission,
+    fake_key,
+    make_cipher,
+    store_url,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 V1, V2 = fake_key(21), fake_key(22)
 OLD = Vault(keks={"v1": V1}, current_kek="v1")
 ROTATING = Vault(keks={"v1": V1, "v2": V2}, current_kek="v2")
 NEW_ONLY = Vault(keks={"v2": V2}, current_kek="v2")
+TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ3b3JrZXItYiJ9.c2lnbmF0dXJl"  # a stand-in JWT
 ACCOUNTS = {
     "worker-a": ("yuqi-wanghong", "Wanghong-2026!"),
     "worker-b": ("ruixing-lifang", "Lifang-2026!"),
@@ -154,3 +168,27 @@ def test_cli_rotates_the_vault_of_a_store_configured_by_environment(tmp_path: Pa
             assert password not in rotated.stdout + rotated.stderr
     finally:
         engine.dispose()
+
+
+def test_a_robots_delegated_token_is_rewrapped_too_and_still_opens(engine: Engine) -> None:
+    seed(engine)
+    with session_scope(engine) as session:
+        resident = add_resident(session, make_cipher(), name="董和平", birth="19501001", sex="1")
+        submission = add_submission(session, make_cipher(), resident, created_by="worker-b")
+        keep_delegated_token(
+            session=session,
+            vault=OLD,
+            submission_id=submission.id,
+            connector_id="social_assistance",
+            owner="worker-b",
+            token=TOKEN,
+            expires_at=utcnow() + timedelta(minutes=5),
+        )
+
+    report = rotate_vault(engine=engine, vault=ROTATING)
+
+    assert (report.rewrapped, report.left) == (4, 0)  # three accounts and the token
+    with Session(engine) as session:
+        [row] = session.exec(select(DelegatedToken)).all()
+        assert row.kek_id == "v2"
+        assert open_delegated_token(vault=NEW_ONLY, row=row) == TOKEN
