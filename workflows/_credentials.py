@@ -67,6 +67,11 @@ class CredentialAccess:
             self._read = await asyncio.to_thread(self._take)
         return self._read
 
+    def secrets_read(self) -> list[str]:
+        """What this activity handed the robot, to be scrubbed from a failure trace."""
+        read = self._read
+        return [] if read is None else [read.login_name, read.password]
+
     @property
     def refusal_message(self) -> str:
         """What the worker reads when the target refused the account this activity read."""

@@ -53,6 +53,10 @@ class SsoTokenAccess:
         self._token: str | None = None
         self._use_id: int | None = None
 
+    def secrets_read(self) -> list[str]:
+        """What this activity handed the robot, to be scrubbed from a failure trace."""
+        return [] if self._token is None else [self._token]
+
     @property
     def relogin_message(self) -> str:
         return RELOGIN.format(system=self._system)

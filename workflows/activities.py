@@ -24,9 +24,11 @@ from connectors.sdk import (
     BrowserPool,
     ChecksLogin,
     Connector,
+    DeliveryBrowsers,
     DeliveryContext,
     Receipt,
     TracksDecisions,
+    scrub_trace,
 )
 from hub.crypto import FieldCipher
 from hub.errors import (
@@ -71,6 +73,8 @@ from workflows.models import (
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
+#: How a Playwright trace is stored (open it with `playwright show-trace <file>.zip`).
+TRACE_TYPE = "application/zip"
 _OUTCOME_WORDS = {"succeeded": "已受理", "rejected": "被退回", "failed": "提交失败"}
 
 
@@ -250,7 +254,7 @@ class HubActivities:
             config=self._configs.get(connector_id, {}),
             heartbeat=activity.heartbeat,
             save_evidence=self._evidence_saver(submission_id, connector_id),
-            browsers=self._browsers if connector.manifest.kind == "robot" else None,
+            browsers=self._delivery_browsers(connector),
             previous=details[0] if details and isinstance(details[0], dict) else {},
         )
         if isinstance(access, CredentialAccess):
@@ -258,6 +262,11 @@ class HubActivities:
         elif isinstance(access, SsoTokenAccess):
             ctx.sso_token = access
         return ctx, access
+
+    def _delivery_browsers(self, connector: Connector) -> DeliveryBrowsers | None:
+        if connector.manifest.kind != "robot" or self._browsers is None:
+            return None
+        return DeliveryBrowsers(self._browsers)  # traces each context, kept if it fails
 
     def _access(self, connector: Connector, use: str, **lookup: str) -> CredentialAccess:
         """lookup: submission_id (her verified account) or credential_id (a test login)."""
@@ -278,7 +287,20 @@ class HubActivities:
         call: Awaitable[T],
         access: CredentialAccess | SsoTokenAccess | None,
     ) -> T:
-        """Await a connector call, translating its failures for the workflow's retry policy."""
+        """Await a connector call, translating its failures for the workflow's retry policy; a
+        robot's browser trace of a failed call is kept, scrubbed, as evidence for IT."""
+        try:
+            return await self._translated(ctx, call, access)
+        except ApplicationError:
+            await self._keep_failure_traces(ctx, access)
+            raise
+
+    async def _translated(
+        self,
+        ctx: DeliveryContext,
+        call: Awaitable[T],
+        access: CredentialAccess | SsoTokenAccess | None,
+    ) -> T:
         try:
             return await call
         except CredentialsRejected as exc:
@@ -300,6 +322,30 @@ class HubActivities:
             first_line = exc.message.splitlines()[0][:160] if exc.message else ""
             log.warning("delivery %s: browser error: %s", ctx.idempotency_key, first_line)
             raise to_application_error(_classify_browser_error(exc)) from None
+
+    async def _keep_failure_traces(
+        self, ctx: DeliveryContext, access: CredentialAccess | SsoTokenAccess | None
+    ) -> None:
+        """Store each failed context's trace, with what the robot was handed scrubbed out.
+
+        Encrypted at rest like every piece of evidence, and referenced by id in the log line
+        IT reads; never passed through Temporal. Keeping it must not hide the failure itself.
+        """
+        if not isinstance(ctx.browsers, DeliveryBrowsers) or not ctx.browsers.failed_traces:
+            return
+        secrets = access.secrets_read() if access is not None else []
+        for trace in ctx.browsers.failed_traces:
+            try:
+                evidence_id = await ctx.save_evidence(scrub_trace(trace, secrets), TRACE_TYPE)
+            except Exception as exc:  # noqa: BLE001  (a trace is a help, not the outcome)
+                log.warning(
+                    "delivery %s: trace not kept: %s", ctx.idempotency_key, type(exc).__name__
+                )
+                continue
+            log.warning(
+                "delivery %s: failure trace kept as evidence %s", ctx.idempotency_key, evidence_id
+            )
+        ctx.browsers.failed_traces.clear()
 
     def _load_application(self, submission_id: str) -> Application:
         with session_scope(self._engine) as session:

@@ -13,6 +13,7 @@ from connectors.sdk._connector import (
 )
 from connectors.sdk._manifest import DecisionPollDecl, FieldDecl, Manifest, RetryPolicyDecl
 from connectors.sdk._registry import ENTRY_POINT_GROUP, load_connectors
+from connectors.sdk._tracing import SCRUBBED, DeliveryBrowsers, scrub_trace
 
 __all__ = [
     "CHROMIUM_ARGS",
@@ -24,11 +25,14 @@ __all__ = [
     "Credentials",
     "Decision",
     "DecisionPollDecl",
+    "DeliveryBrowsers",
     "DeliveryContext",
     "FieldDecl",
     "Manifest",
     "Receipt",
     "RetryPolicyDecl",
+    "SCRUBBED",
     "TracksDecisions",
     "load_connectors",
+    "scrub_trace",
 ]

@@ -1,5 +1,5 @@
 """Store maintenance: ``python -m hub.store migrate``, ``rotate-keys``, ``rotate-vault``,
-``index-names`` and ``audit-verify``.
+``index-names``, ``audit-verify`` and ``export-trace``.
 
 All read the hub's settings (``HUB_*`` environment variables) and may run while the hub does.
 """
@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
+from pathlib import Path
 
 from hub.crypto import FieldCipher
 from hub.errors import ConfigurationError
 from hub.settings import Settings, get_settings
+from hub.store import _audit as audit
 from hub.store._audit import verify
 from hub.store._db import make_engine, migrate, session_scope
+from hub.store._models import Evidence, Submission
 from hub.store._residents import index_all_names
 from hub.store._rotate import RotationReport, rotate_keys
 from hub.store._rotate_vault import VaultRotationReport, rotate_vault
+from hub.store._submissions import _EVIDENCE as EVIDENCE_CONTEXT
 from hub.vault import Vault
 
 _COLUMNS = ("column", "re-encrypted", "already current", "skipped", "left")
@@ -26,7 +30,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = _parser().parse_args(argv)
     settings = get_settings()
     try:
-        args.run(settings)
+        if args.command == "export-trace":
+            _export_trace(settings, args.evidence_id, args.path, args.by)
+        else:
+            args.run(settings)
     except ConfigurationError as error:  # e.g. an old key removed before its rows were rotated
         raise SystemExit(f"python -m hub.store {args.command}: {error}") from error
 
@@ -117,6 +124,35 @@ def _format_report(report: RotationReport) -> str:
     return "\n".join(lines)
 
 
+def _export_trace(settings: Settings, evidence_id: str, path: Path, by: str) -> None:
+    """Write a failed robot delivery's Playwright trace to a file, for IT to open with
+    `playwright show-trace`. It holds the page as the robot saw it, resident data included (the
+    secrets the robot was handed are scrubbed): the export goes to the audit log as a reveal."""
+    cipher = FieldCipher(**settings.crypto.model_dump())
+    engine = make_engine(settings.database_url)
+    try:
+        with session_scope(engine, actor=by) as session:
+            evidence = session.get(Evidence, evidence_id)
+            if evidence is None or evidence.content_type != "application/zip":
+                raise SystemExit(f"no failure trace {evidence_id}")
+            submission = session.get(Submission, evidence.submission_id)
+            path.write_bytes(cipher.decrypt_bytes(evidence.blob_enc, context=EVIDENCE_CONTEXT))
+            path.chmod(0o600)
+            audit.append(
+                session,
+                cipher=cipher,
+                actor=by,
+                roles=["it_admin"],
+                action="reveal",
+                community_code=submission.community_code if submission else None,
+                subject=f"evidence:{evidence_id}",
+                detail={"what": "failure_trace", "target": evidence.target},
+            )
+    finally:
+        engine.dispose()
+    print(f"trace written to {path} (open it with: playwright show-trace {path})")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m hub.store", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -137,6 +173,13 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "audit-verify", help="walk the audit log's hash chain; exit 1 if an entry was tampered with"
     ).set_defaults(run=_audit_verify)
+    trace = commands.add_parser(
+        "export-trace", help="write a failed robot delivery's trace (evidence id) to a file"
+    )
+    trace.add_argument("evidence_id")
+    trace.add_argument("path", type=Path)
+    trace.add_argument("--by", required=True, help="who exports it, for the audit log")
+    trace.set_defaults(run=None)  # main() calls _export_trace with the arguments
     return parser
 
 

@@ -26,7 +26,7 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from connectors.civil_affairs import connector as civil_affairs
-from connectors.sdk import BrowserPool
+from connectors.sdk import SCRUBBED, BrowserPool
 from hub.app import create_app
 from hub.crypto import FieldCipher
 from hub.settings import BrowserSettings, Settings
@@ -46,6 +46,7 @@ from simulators import create_civil_affairs_app
 from tests._servers import serve
 from tests._temporal_history import history_text
 from tests._tokens import TokenMint
+from tests._traces import failure_traces
 from tests.factories import (
     COMMUNITY,
     add_community,
@@ -303,6 +304,14 @@ async def test_a_refused_login_is_recorded_and_her_account_is_not_tried_again(hu
     assert hub.credentials() == [("worker-a", "rejected")]
     assert await _sim_records(hub.civil_url) == []
     await hub.assert_no_secrets_in_temporal()
+    # IT gets the robot's trace of the refused login, with what it typed scrubbed out.
+    [trace] = failure_traces(hub.engine, hub.cipher, first, COMMUNITY)
+    assert "/login" in trace and SCRUBBED in trace  # the control: it typed them, here
+    for secret in SECRETS:
+        assert secret not in trace
+    # The second opened the login page, then found her account set aside: nothing typed.
+    [untyped] = failure_traces(hub.engine, hub.cipher, second, COMMUNITY)
+    assert "/login" in untyped and SCRUBBED not in untyped
 
 
 # ---- binding in the portal ------------------------------------------------------------------

@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
+import subprocess
+import sys
+import zipfile
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AsyncExitStack
@@ -27,7 +31,7 @@ from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from connectors.sdk import BrowserPool
+from connectors.sdk import SCRUBBED, BrowserPool
 from connectors.social_assistance import connector as social_assistance
 from hub.crypto import FieldCipher
 from hub.settings import BrowserSettings
@@ -35,6 +39,7 @@ from hub.store import (
     CredentialUse,
     DelegatedToken,
     Delivery,
+    Evidence,
     Resident,
     keep_delegated_token,
     session_scope,
@@ -46,6 +51,7 @@ from simulators import create_social_assistance_app
 from tests._servers import serve
 from tests._temporal_history import history_text
 from tests._tokens import TokenMint
+from tests._traces import failure_traces
 from tests.factories import (
     COMMUNITY,
     add_community,
@@ -332,5 +338,46 @@ async def test_a_token_the_system_refuses_is_dropped_and_she_is_asked_to_log_in(
     assert hub.uses() == [("social_assistance", "deliver", "rejected")]
     assert [u["outcome"] for u in hub.audited_uses()] == ["ok", "rejected"]
     assert hub.kept_tokens() == 0
+    # IT gets the robot's trace, with her token scrubbed from every request it sent.
+    [trace] = failure_traces(hub.engine, hub.cipher, submission_id, COMMUNITY)
+    assert "/dibao/search" in trace and f"Bearer {SCRUBBED}" in trace  # the control
+    assert not JWT.search(trace) and hub.tokens[-1].split(".")[1] not in trace
     await handle.cancel()
     await hub.assert_no_tokens_in_temporal()
+
+
+async def test_it_exports_a_failure_trace_to_a_file_and_the_export_is_audited(
+    hub: Hub, tmp_path: Path
+):
+    submission_id = hub.submission()
+    hub.keep_token(submission_id, expires_in=timedelta(minutes=5), aud=["another-system"])
+    handle = await hub.start(submission_id)
+    await _until_status(hub, submission_id, "needs_login")
+    await handle.cancel()
+    with Session(hub.engine) as session:
+        [evidence] = session.exec(
+            select(Evidence).where(Evidence.content_type == "application/zip")
+        ).all()
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
+    env["HUB_DATA_DIR"] = str(tmp_path)  # the store make_store() made there
+    out = tmp_path / "trace.zip"
+    argv = [sys.executable, "-m", "hub.store", "export-trace", evidence.id, str(out)]
+    done = await asyncio.to_thread(
+        subprocess.run,
+        [*argv, "--by", "it-admin"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert "playwright show-trace" in done.stdout
+    with zipfile.ZipFile(out) as trace:
+        assert "trace.network" in trace.namelist()
+        assert SCRUBBED.encode() in trace.read("trace.network")
+    assert out.stat().st_mode & 0o077 == 0  # hers and IT's business only
+    with Session(hub.engine) as session:
+        [reveal] = session.exec(select(AuditEntry).where(AuditEntry.action == "reveal")).all()
+    assert (reveal.actor, reveal.subject) == ("it-admin", f"evidence:{evidence.id}")
