@@ -96,6 +96,14 @@ class CredentialsRejected(HubError):
     user_message = "目标系统登录失败，请检查绑定的账号和密码"
 
 
+class HumanNeeded(HubError):
+    """The target asks something only a person can answer (a CAPTCHA, an SMS code) and nobody
+    could be asked. Never retried on its own."""
+
+    status_code = 409
+    user_message = "目标系统需要人工输入验证码，请稍后在待办中处理"
+
+
 class SsoLoginRequired(HubError):
     """The worker's single-sign-on token for the target has expired or was refused: she must log
     in to the portal again, and the delivery waits for her. Never retried on its own."""

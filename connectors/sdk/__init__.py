@@ -8,10 +8,17 @@ from connectors.sdk._connector import (
     Credentials,
     Decision,
     DeliveryContext,
+    HumanQuestion,
     Receipt,
     TracksDecisions,
 )
-from connectors.sdk._manifest import DecisionPollDecl, FieldDecl, Manifest, RetryPolicyDecl
+from connectors.sdk._manifest import (
+    DecisionPollDecl,
+    FieldDecl,
+    Manifest,
+    OfficeHoursDecl,
+    RetryPolicyDecl,
+)
 from connectors.sdk._registry import ENTRY_POINT_GROUP, load_connectors
 from connectors.sdk._tracing import SCRUBBED, DeliveryBrowsers, scrub_trace
 
@@ -28,7 +35,9 @@ __all__ = [
     "DeliveryBrowsers",
     "DeliveryContext",
     "FieldDecl",
+    "HumanQuestion",
     "Manifest",
+    "OfficeHoursDecl",
     "Receipt",
     "RetryPolicyDecl",
     "SCRUBBED",

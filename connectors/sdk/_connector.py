@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 from pydantic import BaseModel
 
 from connectors.sdk._manifest import Manifest
-from hub.errors import ConfigurationError
+from hub.errors import ConfigurationError, HumanNeeded
 
 if TYPE_CHECKING:
     from connectors.sdk._browser import BrowserPool
@@ -100,6 +100,20 @@ async def _no_vault() -> Credentials:
     raise ConfigurationError("this connector's manifest does not declare auth='vault'")
 
 
+@dataclass(frozen=True)
+class HumanQuestion:
+    """Something only a person can answer for the robot: an image CAPTCHA, an SMS code, a
+    confirmation. The worker who submitted sees it in the portal (the image too) and answers."""
+
+    kind: Literal["captcha", "sms_code", "confirm"]
+    prompt: str  # Chinese, e.g. 请输入图中的验证码
+    image: bytes | None = field(default=None, repr=False)  # PNG/JPEG, for a CAPTCHA
+
+
+async def _no_human(question: HumanQuestion) -> str:
+    raise HumanNeeded(f"{question.kind}: no one to ask in this context")
+
+
 async def _no_sso() -> str:
     raise ConfigurationError("this connector's manifest does not declare auth='sso'")
 
@@ -127,6 +141,10 @@ class DeliveryContext:
     #: (or let through) SsoLoginRequired, and the hub asks her to log in again. Send it in an
     #: Authorization header; never log, heartbeat, return or store it.
     sso_token: Callable[[], Awaitable[str]] = _no_sso
+    #: `await ctx.ask_human(HumanQuestion(...))` asks the submitting worker (a CAPTCHA, an SMS
+    #: code) and returns her answer, the robot's page kept open meanwhile. Where nobody can be
+    #: asked it raises HumanNeeded, which the hub shows her as needing a person.
+    ask_human: Callable[[HumanQuestion], Awaitable[str]] = _no_human
 
 
 class Connector(Protocol):

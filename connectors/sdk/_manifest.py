@@ -33,6 +33,15 @@ class DecisionPollDecl(BaseModel):
     give_up_after_days: float = 90.0
 
 
+class OfficeHoursDecl(BaseModel):
+    """When the target accepts filings, China time; outside them deliveries wait (and say so)."""
+
+    #: ISO weekdays it works, 1 = Monday.
+    days: list[int] = [1, 2, 3, 4, 5]
+    start: str = "08:30"  # HH:MM
+    end: str = "17:30"
+
+
 class Manifest(BaseModel):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]{2,40}$")
     name: str  # Chinese name shown to workers
@@ -43,6 +52,10 @@ class Manifest(BaseModel):
     business_type: str
     fields: list[FieldDecl]
     concurrency: int = 1
+    #: At most this many deliveries a minute to this target (None: no limit but concurrency).
+    rate_limit_per_minute: int | None = None
+    #: None: the target is open around the clock.
+    office_hours: OfficeHoursDecl | None = None
     start_to_close_timeout_s: float = 180.0
     heartbeat_timeout_s: float = 60.0
     retry: RetryPolicyDecl = RetryPolicyDecl()
