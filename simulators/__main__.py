@@ -18,6 +18,7 @@ from simulators import (
     create_elderly_api_app,
     create_social_assistance_app,
 )
+from simulators._conditions import Conditions
 
 # The demo workers' own accounts (worker-a, worker-b), as `make run` passes them.
 DEFAULT_ACCOUNTS = ["yuqi-wanghong:Wanghong-2026!", "ruixing-lifang:Lifang-2026!"]
@@ -43,11 +44,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = _parser().parse_args(argv)
     args.data_dir.mkdir(parents=True, exist_ok=True)
     accounts = dict(_split_account(text) for text in args.civil_account or DEFAULT_ACCOUNTS)
-    civil = create_civil_affairs_app(db_path=args.data_dir / "civil_affairs.db", accounts=accounts)
+    civil = create_civil_affairs_app(
+        db_path=args.data_dir / "civil_affairs.db", accounts=accounts, conditions=_conditions(args)
+    )
     api = create_elderly_api_app(
-        db_path=args.data_dir / "elderly_api.db", api_keys=set(args.api_key or [DEFAULT_API_KEY])
+        db_path=args.data_dir / "elderly_api.db",
+        api_keys=set(args.api_key or [DEFAULT_API_KEY]),
+        conditions=_conditions(args),
     )
     social = create_social_assistance_app(
+        conditions=_conditions(args),
         db_path=args.data_dir / "social_assistance.db",
         issuer=args.keycloak_issuer,
         client_id=SOCIAL_CLIENT_ID,
@@ -60,6 +66,16 @@ def main(argv: Sequence[str] | None = None) -> None:
         _Server(_config(social, args.host, args.social_port)),
     ]
     asyncio.run(_serve(servers))
+
+
+def _conditions(args: argparse.Namespace) -> Conditions:
+    """Each system its own Conditions, so a test can take one down and leave the others up."""
+    low, _, high = args.latency_ms.partition("-")
+    return Conditions(
+        latency_ms=(int(low), int(high or low)),
+        error_rate=args.error_rate,
+        outages=list(args.outage or []),
+    )
 
 
 def _config(app: FastAPI, host: str, port: int) -> uvicorn.Config:
@@ -112,6 +128,19 @@ def _parser() -> argparse.ArgumentParser:
         "--social-public-url",
         help="the social-assistance system's base URL as browsers reach it, for its redirect URI"
         " (default: http://HOST:SOCIAL_PORT)",
+    )
+    behave = parser.add_argument_group("how the systems behave (see simulators/_conditions.py)")
+    behave.add_argument(
+        "--latency-ms", default="0", metavar="LOW[-HIGH]", help="delay of every answer"
+    )
+    behave.add_argument(
+        "--error-rate", type=float, default=0.0, help="share of requests answered 503 系统繁忙"
+    )
+    behave.add_argument(
+        "--outage",
+        action="append",
+        metavar="HH:MM-HH:MM",
+        help="a daily maintenance window, China time; repeatable",
     )
     return parser
 

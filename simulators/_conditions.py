@@ -81,11 +81,14 @@ def add_conditions(
         """Test hook: how the system behaves now."""
         return asdict(current)
 
-    @app.put("/_sim/conditions")
-    async def change_conditions(request: Request) -> dict[str, object]:
+    @app.put("/_sim/conditions", response_model=None)
+    async def change_conditions(request: Request) -> dict[str, object] | JSONResponse:
         """Test hook: change some of them, e.g. {"down": true} or {"error_rate": 0.2}."""
-        changes = json.loads(await request.body() or b"{}")
-        updated = Conditions(**(asdict(current) | _typed(changes)))
+        try:
+            changes = json.loads(await request.body() or b"{}")
+            updated = Conditions(**(asdict(current) | _typed(changes)))
+        except (ValueError, TypeError) as exc:  # nothing is changed
+            return JSONResponse({"code": "INVALID", "message": str(exc)}, status_code=422)
         for name, value in asdict(updated).items():
             setattr(current, name, value)
         return asdict(current)

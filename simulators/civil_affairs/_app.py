@@ -7,6 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 
+from simulators._conditions import Conditions, add_conditions
 from simulators._decisions import Record
 from simulators._html import template_env
 from simulators._review_routes import review_router
@@ -17,7 +18,13 @@ from simulators.civil_affairs._sessions import LoginRequired, SessionStore
 from simulators.civil_affairs._store import ApplicationStore
 
 
-def create_app(*, db_path: Path, accounts: dict[str, str], clock: Clock | None = None) -> FastAPI:
+def create_app(
+    *,
+    db_path: Path,
+    accounts: dict[str, str],
+    clock: Clock | None = None,
+    conditions: Conditions | None = None,
+) -> FastAPI:
     """The web system: HTML pages behind a log-in, plus un-authenticated /_sim/ test hooks.
 
     accounts maps user name to password. clock (default: now in China) dates receipts and
@@ -48,6 +55,7 @@ def create_app(*, db_path: Path, accounts: dict[str, str], clock: Clock | None =
         """Test hook: the simulator is up."""
         return {"ok": True}
 
+    add_conditions(app, conditions, clock=clock or china_now)
     return app
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse, Response
 
+from simulators._conditions import Conditions, add_conditions
 from simulators._decisions import Record
 from simulators._html import render, template_env
 from simulators._review_routes import review_router
@@ -16,7 +17,13 @@ from simulators.elderly_api._routes import api_router
 from simulators.elderly_api._store import AllowanceStore
 
 
-def create_app(*, db_path: Path, api_keys: set[str], clock: Clock | None = None) -> FastAPI:
+def create_app(
+    *,
+    db_path: Path,
+    api_keys: set[str],
+    clock: Clock | None = None,
+    conditions: Conditions | None = None,
+) -> FastAPI:
     """The JSON API under /api/v1, a human /records page and un-authenticated /_sim/ test hooks.
 
     api_keys are the accepted X-API-Key values. clock (default: now in China) dates receipts
@@ -44,4 +51,5 @@ def create_app(*, db_path: Path, api_keys: set[str], clock: Clock | None = None)
         """Test hook: the simulator is up."""
         return {"ok": True}
 
+    add_conditions(app, conditions, clock=clock or china_now)
     return app

@@ -9,6 +9,7 @@ import jwt
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 
+from simulators._conditions import Conditions, add_conditions
 from simulators._decisions import Record
 from simulators._html import render, template_env
 from simulators._review_routes import review_router
@@ -30,6 +31,7 @@ def create_app(
     client_secret: str,
     public_url: str,
     clock: Clock | None = None,
+    conditions: Conditions | None = None,
     jwks_client: jwt.PyJWKClient | None = None,
 ) -> FastAPI:
     """The web system: HTML pages behind Keycloak, plus un-authenticated /_sim/ test hooks.
@@ -79,6 +81,7 @@ def create_app(
         """Test hook: the simulator is up."""
         return {"ok": True}
 
+    add_conditions(app, conditions, clock=clock or china_now)
     return app
 
 

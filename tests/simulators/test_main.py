@@ -43,13 +43,13 @@ def _wait_until_healthy(process: subprocess.Popen[bytes], urls: list[str]) -> No
 
 
 @contextmanager
-def _serving(tmp_path: Path) -> Iterator[tuple[str, str, str]]:
+def _serving(tmp_path: Path, *extra: str) -> Iterator[tuple[str, str, str]]:
     """`python -m simulators` on free ports; yields the three base URLs, then stops it with
     SIGTERM."""
     civil_port, api_port, social_port = _free_ports(3)
     argv = [sys.executable, "-m", "simulators", "--civil-port", str(civil_port)]
     argv += ["--api-port", str(api_port), "--social-port", str(social_port)]
-    argv += ["--data-dir", str(tmp_path / "data")]
+    argv += ["--data-dir", str(tmp_path / "data"), *extra]
     with (tmp_path / "simulators.log").open("wb") as log:
         process = subprocess.Popen(argv, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT)
     try:
@@ -87,6 +87,19 @@ def test_one_process_serves_every_simulator_and_logs_no_id_numbers(tmp_path: Pat
     log = (tmp_path / "simulators.log").read_text(encoding="utf-8")
     assert civil_url in log and api_url in log and social_url in log  # the log is captured...
     assert ID_NUMBER not in log  # ...and the query strings above are not in it
+
+
+def test_how_the_systems_behave_is_set_on_the_command_line(tmp_path: Path) -> None:
+    with _serving(tmp_path, "--error-rate", "1", "--latency-ms", "1-5") as urls:
+        for url in urls:
+            assert httpx.get(f"{url}/records").status_code == 503  # 系统繁忙, every time
+            conditions = httpx.get(f"{url}/_sim/conditions").json()
+            assert (conditions["error_rate"], conditions["latency_ms"]) == (1.0, [1, 5])
+        # Each system has its own: one brought back leaves the others failing.
+        civil, api, _ = urls
+        httpx.put(f"{civil}/_sim/conditions", json={"error_rate": 0})
+        assert httpx.get(f"{civil}/login").status_code == 200
+        assert httpx.get(f"{api}/records").status_code == 503
 
 
 def test_refuses_to_listen_beyond_loopback(capsys: pytest.CaptureFixture[str]) -> None:
