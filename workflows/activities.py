@@ -331,10 +331,10 @@ class HubActivities:
         Encrypted at rest like every piece of evidence, and referenced by id in the log line
         IT reads; never passed through Temporal. Keeping it must not hide the failure itself.
         """
-        if not isinstance(ctx.browsers, DeliveryBrowsers) or not ctx.browsers.failed_traces:
+        if not isinstance(ctx.browsers, DeliveryBrowsers) or not ctx.browsers.traces:
             return
         secrets = access.secrets_read() if access is not None else []
-        for trace in ctx.browsers.failed_traces:
+        for trace in ctx.browsers.traces:
             try:
                 evidence_id = await ctx.save_evidence(scrub_trace(trace, secrets), TRACE_TYPE)
             except Exception as exc:  # noqa: BLE001  (a trace is a help, not the outcome)
@@ -345,7 +345,7 @@ class HubActivities:
             log.warning(
                 "delivery %s: failure trace kept as evidence %s", ctx.idempotency_key, evidence_id
             )
-        ctx.browsers.failed_traces.clear()
+        ctx.browsers.traces.clear()
 
     def _load_application(self, submission_id: str) -> Application:
         with session_scope(self._engine) as session:

@@ -34,10 +34,11 @@ SCRUBBED = "«scrubbed»"
 class DeliveryBrowsers(BrowserPool):
     """One delivery's view of the worker's browser pool: same Chromium, traced contexts."""
 
-    def __init__(self, pool: BrowserPool) -> None:
+    def __init__(self, pool: BrowserPool, *, keep_all: bool = False) -> None:
         self._pool = pool
-        #: Traces (zip bytes) of the contexts that ended in an error, oldest first.
-        self.failed_traces: list[bytes] = []
+        self._keep_all = keep_all  # `python -m connectors run` keeps every trace
+        #: Traces (zip bytes) of the contexts that ended in an error (all, with keep_all).
+        self.traces: list[bytes] = []
 
     async def browser(self) -> Browser:
         return await self._pool.browser()
@@ -53,6 +54,8 @@ class DeliveryBrowsers(BrowserPool):
             except BaseException:
                 await self._keep_trace(context)
                 raise
+            if self._keep_all:
+                await self._keep_trace(context)
             else:
                 await _quietly_stop(context)
 
@@ -67,7 +70,7 @@ class DeliveryBrowsers(BrowserPool):
             except PlaywrightError as exc:  # the browser itself went away: nothing to keep
                 log.warning("no failure trace: %s", type(exc).__name__)
                 return
-            self.failed_traces.append(path.read_bytes())
+            self.traces.append(path.read_bytes())
 
 
 async def _quietly_stop(context: BrowserContext) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import inspect
-from datetime import date
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import pytest
 
 from connectors.sdk import ENTRY_POINT_GROUP, Application, ChecksLogin, Manifest, load_connectors
 from connectors.sdk import _registry as registry
+from connectors.sdk.testing import SAMPLE_ANSWERS, sample_application
 from hub.errors import ConfigurationError
 from hub.forms import FORMS
 
@@ -22,41 +22,14 @@ def _ids(entry: EntryPoint) -> str:
     return entry.name
 
 
-#: What each bundled form asks beyond the resident's facts, as the portal would have checked it.
-ANSWERS = {
-    "elderly-allowance": {
-        "allowance_type": "80-89",
-        "bank": "江苏银行",
-        "bank_account": "6228480402564890018",
-    },
-    "minimum-living": {
-        "household_size": "2",
-        "monthly_income": "520.00",
-        "application_reason": "因病丧失劳动能力，无固定收入",
-    },
-}
-
-
 def sample_for(connector_id: str) -> Application:
     """An application of the first bundled form that lists this connector as a target."""
     form = next(f for f in FORMS.values() if connector_id in f.targets)
-    return Application(
-        form_id=form.id,
-        name="王秀英",
-        id_number="320206193607080025",
-        sex="2",
-        birth_date=date(1936, 7, 8),
-        phone="13812345678",
-        address="江苏省无锡市惠山区堰桥街道锡澄路88号",
-        community_code="320206001001",
-        community_name="堰桥街道锡澄社区",
-        answers=ANSWERS[form.id],
-        applied_on=date(2026, 11, 25),
-    )
+    return sample_application(form.id)
 
 
 def test_every_bundled_form_has_sample_answers_here() -> None:
-    assert set(ANSWERS) == set(FORMS)
+    assert set(SAMPLE_ANSWERS) == set(FORMS)
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=_ids)
