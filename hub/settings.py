@@ -115,6 +115,8 @@ class SimulatorSettings(BaseModel):
     social_port: int = 8103
     social_client_id: str = "social-assistance"
     social_client_secret: str = "dev-social-assistance-secret"
+    housing_port: int = 8104
+    housing_api_key: str = "dev-housing-api-key"
 
     @property
     def civil_url(self) -> str:
@@ -127,6 +129,10 @@ class SimulatorSettings(BaseModel):
     @property
     def api_url(self) -> str:
         return f"http://{self.host}:{self.api_port}"
+
+    @property
+    def housing_url(self) -> str:
+        return f"http://{self.host}:{self.housing_port}"
 
 
 class DecisionSettings(BaseModel):
@@ -151,6 +157,10 @@ class Settings(BaseSettings):
     vault: VaultSettings = VaultSettings()
     simulators: SimulatorSettings = SimulatorSettings()
     decisions: DecisionSettings = DecisionSettings()
+    #: Per-connector configuration, over the built-in defaults (hub/connector_config.py): how a
+    #: connector installed from its own package learns where its system is, e.g.
+    #: HUB_CONNECTORS='{"street_lights": {"base_url": "https://ld.example.gov.cn"}}'.
+    connectors: dict[str, dict[str, str]] = {}
 
     @property
     def database_url(self) -> str:

@@ -2,17 +2,25 @@
 
 - ``create_civil_affairs_app``: 江苏省民政厅 高龄津贴管理系统, a web system with no API (robots).
 - ``create_elderly_api_app``: 无锡市养老服务信息平台 开放接口, a JSON API (API connector).
+- ``create_housing_api_app``: 无锡市房屋安全信息平台 开放接口, a JSON API with a per-key rate
+  limit (429 with Retry-After).
 - ``create_social_assistance_app``: 江苏省民政厅 社会救助信息管理系统 (低保), a web system that
   trusts Keycloak: people sign in there, robots bring an access token Keycloak issued for it.
 
 All store what they receive in SQLite and expose it at ``/_sim/records`` for tests; all let a
 test (or a person on ``/records``) approve or refuse an application at
 ``/_sim/applications/{receipt_no}/decision``.
-``python -m simulators`` serves all three.
+``python -m simulators`` serves them all, each on its own port.
 """
 
 from simulators.civil_affairs import create_app as create_civil_affairs_app
 from simulators.elderly_api import create_app as create_elderly_api_app
+from simulators.housing_api import create_app as create_housing_api_app
 from simulators.social_assistance import create_app as create_social_assistance_app
 
-__all__ = ["create_civil_affairs_app", "create_elderly_api_app", "create_social_assistance_app"]
+__all__ = [
+    "create_civil_affairs_app",
+    "create_elderly_api_app",
+    "create_housing_api_app",
+    "create_social_assistance_app",
+]

@@ -1,4 +1,4 @@
-"""Serve the three simulators from one process: ``python -m simulators --help``."""
+"""Serve every simulator from one process: ``python -m simulators --help``."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from simulators import (
     create_civil_affairs_app,
     create_elderly_api_app,
+    create_housing_api_app,
     create_social_assistance_app,
 )
 from simulators._conditions import Conditions
@@ -23,6 +24,7 @@ from simulators._conditions import Conditions
 # The demo workers' own accounts (worker-a, worker-b), as `make run` passes them.
 DEFAULT_ACCOUNTS = ["yuqi-wanghong:Wanghong-2026!", "ruixing-lifang:Lifang-2026!"]
 DEFAULT_API_KEY = "dev-elderly-api-key"
+DEFAULT_HOUSING_API_KEY = "dev-housing-api-key"
 # The social-assistance system's confidential client in the realm. Not configurable: the realm's
 # client and the audience the hub exchanges tokens for carry the same id.
 SOCIAL_CLIENT_ID = "social-assistance"
@@ -60,10 +62,17 @@ def main(argv: Sequence[str] | None = None) -> None:
         client_secret=args.social_client_secret,
         public_url=args.social_public_url or f"http://{args.host}:{args.social_port}",
     )
+    housing = create_housing_api_app(
+        db_path=args.data_dir / "housing_api.db",
+        api_keys=set(args.housing_api_key or [DEFAULT_HOUSING_API_KEY]),
+        rate_limit_per_minute=args.housing_rate_limit,
+        conditions=_conditions(args),
+    )
     servers = [
         _Server(_config(civil, args.host, args.civil_port)),
         _Server(_config(api, args.host, args.api_port)),
         _Server(_config(social, args.host, args.social_port)),
+        _Server(_config(housing, args.host, args.housing_port)),
     ]
     asyncio.run(_serve(servers))
 
@@ -128,6 +137,16 @@ def _parser() -> argparse.ArgumentParser:
         "--social-public-url",
         help="the social-assistance system's base URL as browsers reach it, for its redirect URI"
         " (default: http://HOST:SOCIAL_PORT)",
+    )
+    parser.add_argument("--housing-port", type=int, default=8104)
+    parser.add_argument(
+        "--housing-api-key", action="append", help="accepted X-API-Key of the housing platform"
+    )
+    parser.add_argument(
+        "--housing-rate-limit",
+        type=int,
+        default=60,
+        help="POSTs per API key per rolling minute (default: %(default)s)",
     )
     behave = parser.add_argument_group("how the systems behave (see simulators/_conditions.py)")
     behave.add_argument(

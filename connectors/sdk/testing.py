@@ -29,6 +29,14 @@ SAMPLE_ANSWERS: dict[str, dict[str, str]] = {
         "bank": "江苏银行",
         "bank_account": "6228480402564890018",
     },
+    "house-safety": {
+        "structure": "砖混",
+        "built_year": "1985",
+        "floors": "3",
+        "safety_level": "C",
+        "hazards": "北侧承重墙斜向开裂，屋面渗漏",
+        "inspector": "王红",
+    },
     "minimum-living": {
         "household_size": "2",
         "monthly_income": "520.00",

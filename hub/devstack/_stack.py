@@ -187,7 +187,16 @@ class Stack:
             f"--social-client-secret={s.social_client_secret}",
             "--social-public-url",
             s.social_url,
-            listens=[(s.host, s.civil_port), (s.host, s.api_port), (s.host, s.social_port)],
+            "--housing-port",
+            str(s.housing_port),
+            "--housing-api-key",
+            s.housing_api_key,
+            listens=[
+                (s.host, s.civil_port),
+                (s.host, s.api_port),
+                (s.host, s.social_port),
+                (s.host, s.housing_port),
+            ],
         )
 
     def _worker(self) -> Service:

@@ -114,11 +114,14 @@ def test_a_malformed_outage_window_is_refused_up_front() -> None:
         Conditions(outages=["nightly"])
 
 
-@pytest.mark.parametrize("system", ["civil_affairs", "elderly_api", "social_assistance"])
+@pytest.mark.parametrize(
+    "system", ["civil_affairs", "elderly_api", "social_assistance", "housing_api"]
+)
 def test_every_simulator_takes_conditions(system: str, tmp_path, clock) -> None:
     from simulators import (
         create_civil_affairs_app,
         create_elderly_api_app,
+        create_housing_api_app,
         create_social_assistance_app,
     )
 
@@ -129,6 +132,9 @@ def test_every_simulator_takes_conditions(system: str, tmp_path, clock) -> None:
             db_path=db_path, accounts={}, clock=clock, conditions=down
         ),
         "elderly_api": lambda: create_elderly_api_app(
+            db_path=db_path, api_keys={"k"}, clock=clock, conditions=down
+        ),
+        "housing_api": lambda: create_housing_api_app(
             db_path=db_path, api_keys={"k"}, clock=clock, conditions=down
         ),
         "social_assistance": lambda: create_social_assistance_app(

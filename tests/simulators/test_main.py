@@ -42,22 +42,24 @@ def _wait_until_healthy(process: subprocess.Popen[bytes], urls: list[str]) -> No
     assert not pending, f"not healthy within 30 s: {pending}"
 
 
+#: Every simulator `python -m simulators` serves: its port flag's name.
+SYSTEMS = ("civil", "api", "social", "housing")
+
+
 @contextmanager
-def _serving(tmp_path: Path, *extra: str) -> Iterator[tuple[str, str, str]]:
-    """`python -m simulators` on free ports; yields the three base URLs, then stops it with
-    SIGTERM."""
-    civil_port, api_port, social_port = _free_ports(3)
-    argv = [sys.executable, "-m", "simulators", "--civil-port", str(civil_port)]
-    argv += ["--api-port", str(api_port), "--social-port", str(social_port)]
-    argv += ["--data-dir", str(tmp_path / "data"), *extra]
+def _serving(tmp_path: Path, *extra: str) -> Iterator[dict[str, str]]:
+    """`python -m simulators` on free ports; yields each system's base URL by name, then stops
+    it with SIGTERM."""
+    ports = dict(zip(SYSTEMS, _free_ports(len(SYSTEMS)), strict=True))
+    argv = [sys.executable, "-m", "simulators", "--data-dir", str(tmp_path / "data"), *extra]
+    for system, port in ports.items():
+        argv += [f"--{system}-port", str(port)]
     with (tmp_path / "simulators.log").open("wb") as log:
         process = subprocess.Popen(argv, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT)
     try:
-        civil, api, social = (
-            f"http://127.0.0.1:{port}" for port in (civil_port, api_port, social_port)
-        )
-        _wait_until_healthy(process, [f"{url}/_sim/health" for url in (civil, api, social)])
-        yield civil, api, social
+        urls = {system: f"http://127.0.0.1:{port}" for system, port in ports.items()}
+        _wait_until_healthy(process, [f"{url}/_sim/health" for url in urls.values()])
+        yield urls
     finally:
         process.terminate()
         returncode = process.wait(timeout=20)
@@ -65,7 +67,8 @@ def _serving(tmp_path: Path, *extra: str) -> Iterator[tuple[str, str, str]]:
 
 
 def test_one_process_serves_every_simulator_and_logs_no_id_numbers(tmp_path: Path) -> None:
-    with _serving(tmp_path) as (civil_url, api_url, social_url):
+    with _serving(tmp_path) as urls:
+        civil_url, api_url, social_url = urls["civil"], urls["api"], urls["social"]
         search = httpx.get(f"{civil_url}/elderly/search", params={"id_number": ID_NUMBER})
         assert search.status_code == 303  # not logged in
         lookup = httpx.get(
@@ -85,18 +88,18 @@ def test_one_process_serves_every_simulator_and_logs_no_id_numbers(tmp_path: Pat
         assert query["redirect_uri"] == [f"{social_url}/sso/callback"]
     # Read only after exit: uvicorn's access log goes to stdout, which a file buffers.
     log = (tmp_path / "simulators.log").read_text(encoding="utf-8")
-    assert civil_url in log and api_url in log and social_url in log  # the log is captured...
+    assert all(url in log for url in urls.values())  # the log is captured...
     assert ID_NUMBER not in log  # ...and the query strings above are not in it
 
 
 def test_how_the_systems_behave_is_set_on_the_command_line(tmp_path: Path) -> None:
     with _serving(tmp_path, "--error-rate", "1", "--latency-ms", "1-5") as urls:
-        for url in urls:
+        for url in urls.values():
             assert httpx.get(f"{url}/records").status_code == 503  # 系统繁忙, every time
             conditions = httpx.get(f"{url}/_sim/conditions").json()
             assert (conditions["error_rate"], conditions["latency_ms"]) == (1.0, [1, 5])
         # Each system has its own: one brought back leaves the others failing.
-        civil, api, _ = urls
+        civil, api = urls["civil"], urls["api"]
         httpx.put(f"{civil}/_sim/conditions", json={"error_rate": 0})
         assert httpx.get(f"{civil}/login").status_code == 200
         assert httpx.get(f"{api}/records").status_code == 503

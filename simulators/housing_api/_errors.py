@@ -1,0 +1,40 @@
+"""The platform's error bodies: {"code", "message"} plus "field" for validation failures."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from fastapi.responses import JSONResponse, Response
+
+from simulators._errors import ApiError, invalid, not_found
+
+__all__ = [
+    "ApiError",
+    "RateLimited",
+    "handle_api_error",
+    "idempotency_conflict",
+    "invalid",
+    "not_found",
+    "unauthorized",
+]
+
+
+class RateLimited(ApiError):
+    """429: the API key used up its requests for the rolling minute."""
+
+    def __init__(self, retry_after_s: int) -> None:
+        super().__init__(429, "RATE_LIMITED", f"请求过于频繁，请{retry_after_s}秒后再试")
+        self.retry_after_s = retry_after_s
+
+
+def unauthorized() -> ApiError:
+    return ApiError(401, "UNAUTHORIZED", "API密钥无效")
+
+
+def idempotency_conflict() -> ApiError:
+    return ApiError(409, "IDEMPOTENCY_CONFLICT", "幂等键已用于内容不同的请求")
+
+
+async def handle_api_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ApiError)  # registered for ApiError only
+    headers = {"Retry-After": str(exc.retry_after_s)} if isinstance(exc, RateLimited) else None
+    return JSONResponse(exc.body(), status_code=exc.status_code, headers=headers)
