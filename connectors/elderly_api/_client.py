@@ -25,6 +25,9 @@ class ElderlyApiConnector:
         return to_target(application)
 
     async def deliver(self, ctx: DeliveryContext, application: Application) -> Receipt:
+        if ctx.previous.get("receipt_no"):
+            # An earlier attempt filed and heartbeated the receipt before it died.
+            return Receipt(receipt_no=str(ctx.previous["receipt_no"]), existing=True)
         headers = {"X-API-Key": ctx.config["api_key"]}
         async with httpx.AsyncClient(base_url=ctx.config["base_url"], timeout=20.0) as http:
             existing = await self._lookup(http, headers, application)

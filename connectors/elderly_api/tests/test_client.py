@@ -113,6 +113,19 @@ async def test_retry_after_lost_response_finds_the_record_instead_of_filing_agai
     assert len(await _records(platform)) == 1
 
 
+async def test_a_receipt_heartbeated_by_an_earlier_attempt_is_returned_without_a_call(
+    recorder: DeliveryRecorder, application: Application
+) -> None:
+    # Nothing listens at this address: any request would fail the test.
+    ctx = recorder.context(
+        _config("http://127.0.0.1:9"), idempotency_key=KEY, previous={"receipt_no": "YL1"}
+    )
+
+    receipt = await connector.deliver(ctx, application)
+
+    assert (receipt.receipt_no, receipt.existing) == ("YL1", True)
+
+
 async def test_person_already_on_the_platform_is_not_filed_again(
     platform: str, recorder: DeliveryRecorder, application: Application
 ) -> None:
