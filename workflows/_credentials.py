@@ -10,6 +10,7 @@ password never leaves this activity: it is not logged, heartbeated, returned or 
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -22,11 +23,15 @@ from hub.store import (
     Submission,
     audit_credential,
     current_credential,
+    drop_robot_login,
     get_credential,
+    keep_robot_login,
     open_credential,
+    open_robot_login,
     record_use,
     refuse_use,
     session_scope,
+    state_secrets,
 )
 from hub.vault import Vault
 
@@ -61,6 +66,7 @@ class CredentialAccess:
         self._read: Credentials | None = None
         self._use_id: int | None = None
         self._credential: Credential | None = None  # the row read, for the audit log
+        self._states: list[dict[str, Any]] = []  # saved logins handed out or kept
 
     async def __call__(self) -> Credentials:
         if self._read is None:
@@ -68,9 +74,55 @@ class CredentialAccess:
         return self._read
 
     def secrets_read(self) -> list[str]:
-        """What this activity handed the robot, to be scrubbed from a failure trace."""
+        """What this activity handed the robot, to be scrubbed from a failure trace: the
+        account, and the session cookies of a saved login."""
         read = self._read
-        return [] if read is None else [read.login_name, read.password]
+        found = [] if read is None else [read.login_name, read.password]
+        for state in self._states:
+            found += state_secrets(state)
+        return found
+
+    async def saved_login(self) -> dict[str, Any] | None:
+        """The browser state of the robot's last login with her account (ctx.login_state).
+
+        Handing it out is a use of her account, recorded as a read of the password is; None
+        when there is none recent enough, or no verified account (ctx.credentials() then says
+        why).
+        """
+        if self._activity == "verify":
+            return None  # a test login must really log in with what she typed
+
+        def take() -> dict[str, Any] | None:
+            with session_scope(self._engine, actor=self._actor) as session:
+                try:
+                    credential = self._find(session)
+                except CredentialsRejected:
+                    return None
+                state = open_robot_login(session=session, vault=self._vault, credential=credential)
+                if state is not None:
+                    self._record(session, credential)
+            return state
+
+        state = await asyncio.to_thread(take)
+        if state is not None:
+            self._states.append(state)
+        return state
+
+    async def keep_login(self, state: dict[str, Any]) -> None:
+        """Keep the browser state after a login with her account (ctx.keep_login_state)."""
+        self._states.append(state)
+        if self._activity == "verify" or self._credential is None:
+            return  # only the account this activity read and logged in with
+
+        credential = self._credential
+
+        def keep() -> None:
+            with session_scope(self._engine, actor=self._actor) as session:
+                keep_robot_login(
+                    session=session, vault=self._vault, credential=credential, state=state
+                )
+
+        await asyncio.to_thread(keep)
 
     @property
     def refusal_message(self) -> str:
@@ -88,6 +140,7 @@ class CredentialAccess:
         def mark() -> None:
             with session_scope(self._engine, actor=self._actor) as session:
                 refuse_use(session=session, use_id=use_id)
+                drop_robot_login(session=session, credential_id=credential.id)
                 self._audit(session, credential, outcome="rejected")
 
         await asyncio.to_thread(mark)
@@ -101,6 +154,12 @@ class CredentialAccess:
         with session_scope(self._engine, actor=self._actor) as session:
             credential = self._find(session)
             login_name, password = open_credential(vault=self._vault, credential=credential)
+            self._record(session, credential)
+        return Credentials(login_name=login_name, password=password)
+
+    def _record(self, session: Session, credential: Credential) -> None:
+        """One use per activity, however it used her account (saved login, then password)."""
+        if self._use_id is None:
             self._use_id = record_use(
                 session=session,
                 credential=credential,
@@ -109,7 +168,6 @@ class CredentialAccess:
             )
             self._audit(session, credential, outcome="ok")
         self._credential = credential
-        return Credentials(login_name=login_name, password=password)
 
     def _audit(self, session: Session, credential: Credential, *, outcome: str) -> None:
         audit_credential(

@@ -259,6 +259,8 @@ class HubActivities:
         )
         if isinstance(access, CredentialAccess):
             ctx.credentials = access
+            ctx.login_state = access.saved_login
+            ctx.keep_login_state = access.keep_login
         elif isinstance(access, SsoTokenAccess):
             ctx.sso_token = access
         return ctx, access

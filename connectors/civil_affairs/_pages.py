@@ -79,9 +79,15 @@ class SearchPage:
             starts_on=_page_date(f"{month}-01") if month else None,
         )
 
+    async def open(self) -> bool:
+        """Open the search page; False when the system sent the robot to log in instead."""
+        await self.page.goto(f"{self.base_url}/elderly/search")
+        return not self.page.url.split("?")[0].endswith("/login")
+
     async def rows(self, id_number: str) -> list[dict[str, str]]:
         """Search by 公民身份号码; each result row as column header -> cell text."""
-        await self.page.goto(f"{self.base_url}/elderly/search")
+        if not self.page.url.split("?")[0].endswith("/elderly/search"):
+            await self.page.goto(f"{self.base_url}/elderly/search")
         await self.page.get_by_label("公民身份号码").fill(id_number)
         await self.page.get_by_role("button", name="查询").click()
         table = self.page.get_by_role("table", name="查询结果")

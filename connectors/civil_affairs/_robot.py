@@ -4,7 +4,7 @@ only once the login form is open."""
 
 from __future__ import annotations
 
-from playwright.async_api import Page
+from playwright.async_api import BrowserContext, Page
 
 from connectors.civil_affairs._manifest import MANIFEST
 from connectors.civil_affairs._mapping import to_target
@@ -24,11 +24,12 @@ class CivilAffairsConnector:
             # An earlier attempt submitted and heartbeated the receipt before it died.
             return Receipt(receipt_no=str(ctx.previous["receipt_no"]), existing=True)
         base_url = ctx.config["base_url"]
-        async with _browsers(ctx).context() as context:
+        async with _browsers(ctx).context(storage_state=await ctx.login_state()) as context:
             page = await context.new_page()
-            await _log_in(ctx, page)
+            search = SearchPage(page, base_url)
+            await _logged_in(ctx, context, page, search)
             ctx.heartbeat({"step": "logged_in"})
-            existing = await SearchPage(page, base_url).find_receipt(application.id_number)
+            existing = await search.find_receipt(application.id_number)
             if existing:
                 return Receipt(receipt_no=existing, existing=True)
             ctx.heartbeat({"step": "looked_up"})
@@ -46,11 +47,12 @@ class CivilAffairsConnector:
         self, ctx: DeliveryContext, application: Application, receipt_no: str
     ) -> Decision | None:
         base_url = ctx.config["base_url"]
-        async with _browsers(ctx).context() as context:
+        async with _browsers(ctx).context(storage_state=await ctx.login_state()) as context:
             page = await context.new_page()
-            await _log_in(ctx, page)
+            search = SearchPage(page, base_url)
+            await _logged_in(ctx, context, page, search)
             ctx.heartbeat({"step": "logged_in"})
-            return await SearchPage(page, base_url).decision(application.id_number, receipt_no)
+            return await search.decision(application.id_number, receipt_no)
 
     async def check_login(self, ctx: DeliveryContext) -> None:
         """The test login when a worker binds her account: log in, and log out again."""
@@ -58,6 +60,17 @@ class CivilAffairsConnector:
             page = await context.new_page()
             await _log_in(ctx, page)
             await LoginPage(page, ctx.config["base_url"]).log_out()
+
+
+async def _logged_in(
+    ctx: DeliveryContext, context: BrowserContext, page: Page, search: SearchPage
+) -> None:
+    """On the search page as her: with the saved login if the system still takes it, else by
+    logging in (and keeping the new login for the next delivery)."""
+    if await search.open():
+        return
+    await _log_in(ctx, page)
+    await ctx.keep_login_state(dict(await context.storage_state()))
 
 
 async def _log_in(ctx: DeliveryContext, page: Page) -> None:

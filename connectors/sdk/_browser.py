@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from playwright.async_api import Browser, BrowserContext, Playwright, async_playwright
 
@@ -42,18 +43,23 @@ class BrowserPool:
 
     @asynccontextmanager
     async def context(
-        self, *, extra_http_headers: dict[str, str] | None = None
+        self,
+        *,
+        extra_http_headers: dict[str, str] | None = None,
+        storage_state: dict[str, Any] | None = None,
     ) -> AsyncIterator[BrowserContext]:
         """A fresh context, closed on the way out however the delivery ends.
 
         extra_http_headers go with every request the context makes, e.g. the Authorization
-        header of an SSO connector (auth="sso"); they die with the context.
+        header of an SSO connector (auth="sso"); they die with the context. storage_state is a
+        saved login (cookies), from `await ctx.login_state()`.
         """
         browser = await self.browser()
         context = await browser.new_context(
             locale="zh-CN",
             viewport={"width": 1280, "height": 900},
             extra_http_headers=extra_http_headers,
+            storage_state=storage_state,  # type: ignore[arg-type]  # Playwright's TypedDict
         )
         try:
             yield context

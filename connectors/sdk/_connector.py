@@ -114,6 +114,14 @@ async def _no_human(question: HumanQuestion) -> str:
     raise HumanNeeded(f"{question.kind}: no one to ask in this context")
 
 
+async def _no_login_state() -> dict[str, Any] | None:
+    return None
+
+
+async def _forget_login_state(state: dict[str, Any]) -> None:
+    return None
+
+
 async def _no_sso() -> str:
     raise ConfigurationError("this connector's manifest does not declare auth='sso'")
 
@@ -145,6 +153,14 @@ class DeliveryContext:
     #: code) and returns her answer, the robot's page kept open meanwhile. Where nobody can be
     #: asked it raises HumanNeeded, which the hub shows her as needing a person.
     ask_human: Callable[[HumanQuestion], Awaitable[str]] = _no_human
+    #: auth="vault" robots: the browser state (cookies) of the worker's last login at this
+    #: target, to open the context with (`storage_state=`), so a robot logs in once and not
+    #: for every delivery. None when there is none; if the target sends the robot to its login
+    #: page anyway (the session expired), log in and keep the new state with
+    #: `await ctx.keep_login_state(await context.storage_state())`. Kept sealed in the vault,
+    #: per account; using it counts as a use of her account.
+    login_state: Callable[[], Awaitable[dict[str, Any] | None]] = _no_login_state
+    keep_login_state: Callable[[dict[str, Any]], Awaitable[None]] = _forget_login_state
 
 
 class Connector(Protocol):

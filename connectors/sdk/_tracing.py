@@ -18,6 +18,7 @@ import zipfile
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, quote_plus
 
 from playwright.async_api import Browser, BrowserContext
@@ -45,9 +46,14 @@ class DeliveryBrowsers(BrowserPool):
 
     @asynccontextmanager
     async def context(
-        self, *, extra_http_headers: dict[str, str] | None = None
+        self,
+        *,
+        extra_http_headers: dict[str, str] | None = None,
+        storage_state: dict[str, Any] | None = None,
     ) -> AsyncIterator[BrowserContext]:
-        async with self._pool.context(extra_http_headers=extra_http_headers) as context:
+        async with self._pool.context(
+            extra_http_headers=extra_http_headers, storage_state=storage_state
+        ) as context:
             await context.tracing.start(screenshots=True, snapshots=True)
             try:
                 yield context

@@ -71,6 +71,10 @@ class DeliveryRecorder:
         self.evidence: list[tuple[bytes, str]] = []
         self.credential_reads = 0
         self.token_reads = 0
+        #: What ctx.keep_login_state() kept, per account, handed out again by ctx.login_state()
+        #: to contexts with that account (as the hub's vault does).
+        self.saved_logins: dict[str, dict[str, Any]] = {}
+        self.logins_kept = 0
 
     def context(
         self,
@@ -112,6 +116,17 @@ class DeliveryRecorder:
         )
         if ask_human is not None:
             ctx.ask_human = ask_human
+        if account is not None:
+            key = account.login_name
+
+            async def login_state() -> dict[str, Any] | None:
+                return self.saved_logins.get(key)
+
+            async def keep_login_state(state: dict[str, Any]) -> None:
+                self.saved_logins[key] = state
+                self.logins_kept += 1
+
+            ctx.login_state, ctx.keep_login_state = login_state, keep_login_state
         return ctx
 
     def _heartbeat(self, *details: Any) -> None:

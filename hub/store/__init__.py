@@ -84,7 +84,7 @@ from hub.store._models_daily import (
     ResidentTag,
     Vehicle,
 )
-from hub.store._models_vault import Credential, CredentialUse, DelegatedToken
+from hub.store._models_vault import Credential, CredentialUse, DelegatedToken, RobotLogin
 from hub.store._overview import CommunityFigures, communities_under, overview
 from hub.store._residents import (
     ResidentCreate,
@@ -100,6 +100,12 @@ from hub.store._residents import (
     resident_public,
     search_residents,
     update_resident,
+)
+from hub.store._robot_logins import (
+    drop_robot_login,
+    keep_robot_login,
+    open_robot_login,
+    state_secrets,
 )
 from hub.store._submissions import (
     DecisionView,
@@ -143,6 +149,11 @@ __all__ = [
     "AccountView",
     "Credential",
     "DelegatedToken",
+    "RobotLogin",
+    "drop_robot_login",
+    "keep_robot_login",
+    "open_robot_login",
+    "state_secrets",
     "CredentialBind",
     "CredentialUse",
     "CredentialUseView",

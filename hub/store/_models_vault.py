@@ -79,3 +79,17 @@ class DelegatedToken(SQLModel, table=True):
     kek_id: str
     expires_at: datetime
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class RobotLogin(SQLModel, table=True):
+    """The browser state (session cookies) of a robot's last login with one bound account, so the
+    next delivery does not log in again. Sealed like the credential, keyed by it: a re-bound
+    account starts without one, and removing the credential leaves this row unusable."""
+
+    id: str = Field(primary_key=True)  # the credential's id
+    owner_username: str
+    connector_id: str
+    state_sealed: str  # Playwright storage_state JSON, AES-GCM under the data key
+    dek_wrapped: str
+    kek_id: str
+    saved_at: datetime = Field(default_factory=utcnow)

@@ -16,13 +16,14 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Engine, Table, func, select, update
 
-from hub.store._models_vault import Credential, DelegatedToken
+from hub.store._models_vault import Credential, DelegatedToken, RobotLogin
 from hub.vault import Vault, WrappedKey
 
 #: Every table holding data keys; each has id, kek_id and dek_wrapped columns.
 _TABLES: tuple[Table, ...] = (
     Credential.__table__,  # type: ignore[attr-defined]  # set by table=True
     DelegatedToken.__table__,  # type: ignore[attr-defined]
+    RobotLogin.__table__,  # type: ignore[attr-defined]
 )
 
 

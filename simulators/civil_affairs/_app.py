@@ -37,7 +37,8 @@ def create_app(
         redoc_url=None,
         openapi_url=None,
     )
-    sessions = SessionStore(accounts)
+    conditions = conditions or Conditions()
+    sessions = SessionStore(accounts, conditions=conditions, clock=clock or china_now)
     store = ApplicationStore(db_path=db_path, clock=clock or china_now)
     env = template_env("simulators.civil_affairs")
     app.add_exception_handler(LoginRequired, _redirect_to_login)

@@ -4,7 +4,7 @@ import re
 import sqlite3
 from collections.abc import Callable
 from contextlib import closing
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -138,6 +138,22 @@ def test_right_password_leads_to_the_menu(client: TestClient) -> None:
 def test_logout_ends_the_session(client: TestClient) -> None:
     assert client.get("/logout").headers["location"] == "/login"
     assert client.get("/").status_code == 303
+
+
+def test_an_idle_session_ends_after_the_configured_timeout(
+    client: TestClient, clock: Clock, set_clock: Callable[[datetime], None]
+) -> None:
+    client.put("/_sim/conditions", json={"session_timeout_s": 120})
+    start = clock()
+    set_clock(start + timedelta(seconds=100))
+    assert client.get("/").status_code == 200  # in use: the idle time starts again
+    set_clock(start + timedelta(seconds=200))
+    assert client.get("/").status_code == 200
+    set_clock(start + timedelta(seconds=321))
+
+    assert client.get("/").headers["location"] == "/login"
+    set_clock(start + timedelta(seconds=322))
+    assert client.get("/").status_code == 303  # gone, not merely late
 
 
 def test_entry_form_labels_name_the_expected_fields(client: TestClient) -> None:

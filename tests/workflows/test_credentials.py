@@ -36,6 +36,7 @@ from hub.store import (
     CredentialUse,
     Delivery,
     Resident,
+    RobotLogin,
     bind_credential,
     session_scope,
 )
@@ -268,6 +269,41 @@ async def test_the_robot_files_as_the_worker_who_submitted_with_her_vault_accoun
     assert record["receipt_no"] == outcome.receipt_no
     assert hub.uses() == [("deliver", "ok", submission_id)]
     assert hub.audited() == [("credential_use", "robot:civil_affairs", "ok")]
+    await hub.assert_no_secrets_in_temporal()
+
+
+async def test_the_next_delivery_starts_from_her_saved_login_kept_sealed(hub: Hub):
+    hub.bind("worker-a", PASSWORD)
+    first = hub.submission(created_by="worker-a")
+    await hub.deliver(first)
+    with Session(hub.engine) as session:
+        [saved] = session.exec(select(RobotLogin)).all()
+    assert "JSESSIONID" not in saved.state_sealed  # sealed, cookie names included
+    # Another person, another submission: the robot starts from the saved login.
+    with session_scope(hub.engine) as session:
+        other_id = valid_id_number("19420315", "2", seq=12)
+        other = add_resident(
+            session, hub.cipher, name="王秀英", birth="19420315", sex="2", id_number=other_id
+        )
+        second = add_submission(
+            session,
+            hub.cipher,
+            other,
+            created_by="worker-a",
+            targets=("civil_affairs",),
+            data=APPLICATION | {"id_number": other_id},
+        ).id
+
+    result = await hub.deliver(second)
+
+    assert result.outcomes["civil_affairs"].status == "succeeded"
+    assert len(await _sim_records(hub.civil_url)) == 2
+    # Each delivery is one use of her account that she can see, whether it typed the password
+    # or reused the login it kept.
+    assert hub.uses() == [("deliver", "ok", first), ("deliver", "ok", second)]
+    with Session(hub.engine) as session:
+        [again] = session.exec(select(RobotLogin)).all()
+    assert again.saved_at == saved.saved_at  # not logged in again, so nothing new kept
     await hub.assert_no_secrets_in_temporal()
 
 

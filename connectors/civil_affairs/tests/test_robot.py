@@ -3,6 +3,7 @@ with the account of the worker who submitted (what the hub's vault hands out as 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -17,6 +18,7 @@ from connectors.sdk import Application, BrowserPool, Credentials
 from hub.errors import BusinessRejection, CredentialsRejected, RobotBroken
 from simulators import create_civil_affairs_app
 from tests._servers import serve
+from tests.factories import valid_id_number
 
 if TYPE_CHECKING:
     from connectors.conftest import DeliveryRecorder
@@ -91,6 +93,38 @@ async def test_retry_after_submit_finds_existing_record_instead_of_filing_again(
     assert retry.existing
     assert retry.receipt_no == first.receipt_no
     assert len(await _records(civil_affairs)) == 1
+
+
+async def test_the_next_delivery_reuses_her_login_and_logs_in_again_once_it_expired(
+    civil_affairs: str,
+    browsers: BrowserPool,
+    recorder: DeliveryRecorder,
+    application: Application,
+) -> None:
+    deliveries = [
+        application.model_copy(update={"id_number": valid_id_number("19420315", "2", seq=n)})
+        for n in (31, 32, 33)
+    ]
+
+    first = await connector.deliver(
+        recorder.context(_config(civil_affairs), browsers=browsers, account=HERS), deliveries[0]
+    )
+    second = await connector.deliver(
+        recorder.context(_config(civil_affairs), browsers=browsers, account=HERS), deliveries[1]
+    )
+    assert (recorder.credential_reads, recorder.logins_kept) == (1, 1)  # no second login
+    # The system ends idle sessions: the saved login no longer works, so the robot logs in.
+    async with httpx.AsyncClient(base_url=civil_affairs) as http:
+        await http.put("/_sim/conditions", json={"session_timeout_s": 1})
+    await asyncio.sleep(1.5)  # the system's own clock: her saved session is now idle too long
+    third = await connector.deliver(
+        recorder.context(_config(civil_affairs), browsers=browsers, account=HERS), deliveries[2]
+    )
+
+    assert (recorder.credential_reads, recorder.logins_kept) == (2, 2)
+    receipts = {r["receipt_no"] for r in await _records(civil_affairs)}
+    assert receipts == {first.receipt_no, second.receipt_no, third.receipt_no}
+    assert all(r["submitted_by"] == HERS.login_name for r in await _records(civil_affairs))
 
 
 async def test_heartbeated_receipt_is_returned_without_touching_the_target(
