@@ -25,6 +25,8 @@ def _built_in(settings: Settings) -> dict[str, dict[str, str]]:
         "civil_affairs": {"base_url": sims.civil_url},
         "elderly_api": {"base_url": sims.api_url, "api_key": sims.api_key},
         # Her token is exchanged for one with this audience (the system's Keycloak client).
+        "disability_allowance": {"base_url": sims.disability_url},
+        "veterans": {"base_url": sims.veterans_url},
         "housing_safety": {"base_url": sims.housing_url, "api_key": sims.housing_api_key},
         "social_assistance": {"base_url": sims.social_url, "sso_audience": sims.social_client_id},
     }

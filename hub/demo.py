@@ -167,10 +167,16 @@ def demo_id_number(birth: str, sex: str, seq: int) -> str:
 
 
 def seed_demo(
-    *, session: Session, cipher: FieldCipher, vault: Vault, civil_accounts: Mapping[str, str]
+    *,
+    session: Session,
+    cipher: FieldCipher,
+    vault: Vault,
+    civil_accounts: Mapping[str, str],
+    other_accounts: Mapping[str, Mapping[str, str]] | None = None,
 ) -> bool:
     """Seed the demo street, and bind each demo worker's civil-affairs account (login -> password
-    in civil_accounts) where she has none. Returns False when the street was already there."""
+    in civil_accounts), and her accounts at other systems (connector id -> login -> password),
+    where she has none. Returns False when the street was already there."""
     for region in REGIONS:
         if session.get(Region, region.code) is None:
             session.add(Region.model_validate(region))
@@ -178,17 +184,24 @@ def seed_demo(
     seeded = session.get(Community, COMMUNITY_A.code) is None
     if seeded:
         _seed_street(session, cipher)
-    _bind_demo_accounts(session, vault, civil_accounts)
+    for connector_id, accounts in {
+        "civil_affairs": civil_accounts,
+        **(other_accounts or {}),
+    }.items():
+        _bind_demo_accounts(session, vault, connector_id, accounts)
     return seeded
 
 
-def _bind_demo_accounts(session: Session, vault: Vault, civil_accounts: Mapping[str, str]) -> None:
+def _bind_demo_accounts(
+    session: Session, vault: Vault, connector_id: str, accounts: Mapping[str, str]
+) -> None:
     # Bound as verified without a test login: the simulator may not be up yet when the stack
     # seeds, and these are its own accounts. A kept store keeps what each worker bound herself.
+    # The demo workers' login names are the same at every simulated system.
     for worker, (login, community) in DEMO_CIVIL_LOGINS.items():
-        password = civil_accounts.get(login)
+        password = accounts.get(login)
         if password is None or current_credential(
-            session=session, owner=worker, connector_id="civil_affairs"
+            session=session, owner=worker, connector_id=connector_id
         ):
             continue
         bind_credential(
@@ -196,7 +209,7 @@ def _bind_demo_accounts(session: Session, vault: Vault, civil_accounts: Mapping[
             vault=vault,
             community=community,
             owner=worker,
-            connector_id="civil_affairs",
+            connector_id=connector_id,
             data=CredentialBind.model_validate({"login_name": login, "password": password}),
             verified=True,
         )

@@ -117,6 +117,25 @@ class SimulatorSettings(BaseModel):
     social_client_secret: str = "dev-social-assistance-secret"
     housing_port: int = 8104
     housing_api_key: str = "dev-housing-api-key"
+    # The disability-subsidy and veterans systems' own accounts, login -> password: one per
+    # demo worker, bound in her vault by the demo seed like the civil-affairs ones.
+    disability_port: int = 8105
+    disability_accounts: dict[str, str] = Field(
+        default_factory=lambda: {
+            "yuqi-wanghong": "Wanghong-Cjbt-2026!",
+            "ruixing-lifang": "Lifang-Cjbt-2026!",
+        }
+    )
+    veterans_port: int = 8106
+    veterans_accounts: dict[str, str] = Field(
+        default_factory=lambda: {
+            "yuqi-wanghong": "Junren-Wanghong-2026!",
+            "ruixing-lifang": "Junren-Lifang-2026!",
+        }
+    )
+    #: The veterans system's image CAPTCHA. Off in the demo until the portal can show it to the
+    #: worker (human in the loop, the orchestration issue); its tests run it on.
+    veterans_captcha: bool = False
 
     @property
     def civil_url(self) -> str:
@@ -133,6 +152,14 @@ class SimulatorSettings(BaseModel):
     @property
     def housing_url(self) -> str:
         return f"http://{self.host}:{self.housing_port}"
+
+    @property
+    def disability_url(self) -> str:
+        return f"http://{self.host}:{self.disability_port}"
+
+    @property
+    def veterans_url(self) -> str:
+        return f"http://{self.host}:{self.veterans_port}"
 
 
 class DecisionSettings(BaseModel):

@@ -15,9 +15,11 @@ from fastapi import FastAPI
 
 from simulators import (
     create_civil_affairs_app,
+    create_disability_app,
     create_elderly_api_app,
     create_housing_api_app,
     create_social_assistance_app,
+    create_veterans_app,
 )
 from simulators._conditions import Conditions
 
@@ -25,6 +27,14 @@ from simulators._conditions import Conditions
 DEFAULT_ACCOUNTS = ["yuqi-wanghong:Wanghong-2026!", "ruixing-lifang:Lifang-2026!"]
 DEFAULT_API_KEY = "dev-elderly-api-key"
 DEFAULT_HOUSING_API_KEY = "dev-housing-api-key"
+DEFAULT_DISABILITY_ACCOUNTS = [
+    "yuqi-wanghong:Wanghong-Cjbt-2026!",
+    "ruixing-lifang:Lifang-Cjbt-2026!",
+]
+DEFAULT_VETERANS_ACCOUNTS = [
+    "yuqi-wanghong:Junren-Wanghong-2026!",
+    "ruixing-lifang:Junren-Lifang-2026!",
+]
 # The social-assistance system's confidential client in the realm. Not configurable: the realm's
 # client and the audience the hub exchanges tokens for carry the same id.
 SOCIAL_CLIENT_ID = "social-assistance"
@@ -68,11 +78,28 @@ def main(argv: Sequence[str] | None = None) -> None:
         rate_limit_per_minute=args.housing_rate_limit,
         conditions=_conditions(args),
     )
+    disability = create_disability_app(
+        db_path=args.data_dir / "disability.db",
+        accounts=dict(
+            _split_account(t) for t in args.disability_account or DEFAULT_DISABILITY_ACCOUNTS
+        ),
+        conditions=_conditions(args),
+    )
+    veterans = create_veterans_app(
+        db_path=args.data_dir / "veterans.db",
+        accounts=dict(
+            _split_account(t) for t in args.veterans_account or DEFAULT_VETERANS_ACCOUNTS
+        ),
+        captcha=args.veterans_captcha,
+        conditions=_conditions(args),
+    )
     servers = [
         _Server(_config(civil, args.host, args.civil_port)),
         _Server(_config(api, args.host, args.api_port)),
         _Server(_config(social, args.host, args.social_port)),
         _Server(_config(housing, args.host, args.housing_port)),
+        _Server(_config(disability, args.host, args.disability_port)),
+        _Server(_config(veterans, args.host, args.veterans_port)),
     ]
     asyncio.run(_serve(servers))
 
@@ -147,6 +174,26 @@ def _parser() -> argparse.ArgumentParser:
         type=int,
         default=60,
         help="POSTs per API key per rolling minute (default: %(default)s)",
+    )
+    parser.add_argument("--disability-port", type=int, default=8105)
+    parser.add_argument(
+        "--disability-account",
+        action="append",
+        metavar="USER:PASSWORD",
+        help="残疾人两项补贴 system account, repeatable (default: the demo workers')",
+    )
+    parser.add_argument("--veterans-port", type=int, default=8106)
+    parser.add_argument(
+        "--veterans-account",
+        action="append",
+        metavar="USER:PASSWORD",
+        help="veterans-system account, repeatable (default: the demo workers')",
+    )
+    parser.add_argument(
+        "--veterans-captcha",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="the image CAPTCHA on the veterans log-in (--no-veterans-captcha: tests, demos)",
     )
     behave = parser.add_argument_group("how the systems behave (see simulators/_conditions.py)")
     behave.add_argument(

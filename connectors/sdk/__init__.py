@@ -12,6 +12,13 @@ from connectors.sdk._connector import (
     Receipt,
     TracksDecisions,
 )
+from connectors.sdk._legacy import (
+    SessionExpired,
+    accept_dialogs,
+    relogin_on_expiry,
+    select_cascade,
+    set_readonly_date,
+)
 from connectors.sdk._manifest import (
     DecisionPollDecl,
     FieldDecl,
@@ -40,8 +47,13 @@ __all__ = [
     "OfficeHoursDecl",
     "Receipt",
     "RetryPolicyDecl",
+    "SessionExpired",
     "SCRUBBED",
     "TracksDecisions",
+    "accept_dialogs",
     "load_connectors",
+    "relogin_on_expiry",
     "scrub_trace",
+    "select_cascade",
+    "set_readonly_date",
 ]

@@ -50,9 +50,9 @@ def main() -> int:
         stack.stop()
 
 
-def _civil_accounts(settings: Settings) -> str:
+def _civil_accounts(settings: Settings, passwords: dict[str, str] | None = None) -> str:
     """Whose account at the simulated system is whose: the robot logs in as the submitter."""
-    passwords = settings.simulators.civil_accounts
+    passwords = passwords if passwords is not None else settings.simulators.civil_accounts
     return "，".join(
         f"{worker} 的账号 {login} / {passwords[login]}"
         for worker, (login, _) in DEMO_CIVIL_LOGINS.items()
@@ -75,6 +75,11 @@ def _banner(stack: Stack, seconds: float) -> str:
   市养老服务平台模拟接口    {s.simulators.api_url}/records
   省社会救助模拟系统        {s.simulators.social_url}/
                             (统一登录：用门户的演示账号，无需另设账号)
+  省残疾人两项补贴模拟系统  {s.simulators.disability_url}/records
+                            ({_civil_accounts(s, s.simulators.disability_accounts)})
+  全国退役军人模拟系统      {s.simulators.veterans_url}/records
+                            ({_civil_accounts(s, s.simulators.veterans_accounts)})
+  市房屋安全平台模拟接口    {s.simulators.housing_url}/records
                             (在两个模拟系统的 /records 页面点"批准"或"不予批准"，
                              审核结果约一分钟内回到居民的办理记录)
   API docs                  {s.hub.url}/docs

@@ -81,6 +81,10 @@ class Stack:
                 cipher=cipher,
                 vault=vault,
                 civil_accounts=self.settings.simulators.civil_accounts,
+                other_accounts={
+                    "disability_allowance": self.settings.simulators.disability_accounts,
+                    "veterans": self.settings.simulators.veterans_accounts,
+                },
             )
             # Data kept from before the name index existed becomes searchable by part of a name.
             index_all_names(session=session, cipher=cipher)
@@ -191,11 +195,20 @@ class Stack:
             str(s.housing_port),
             "--housing-api-key",
             s.housing_api_key,
+            "--disability-port",
+            str(s.disability_port),
+            *(f"--disability-account={lg}:{pw}" for lg, pw in s.disability_accounts.items()),
+            "--veterans-port",
+            str(s.veterans_port),
+            *(f"--veterans-account={lg}:{pw}" for lg, pw in s.veterans_accounts.items()),
+            "--veterans-captcha" if s.veterans_captcha else "--no-veterans-captcha",
             listens=[
                 (s.host, s.civil_port),
                 (s.host, s.api_port),
                 (s.host, s.social_port),
                 (s.host, s.housing_port),
+                (s.host, s.disability_port),
+                (s.host, s.veterans_port),
             ],
         )
 

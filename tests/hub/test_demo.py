@@ -7,6 +7,7 @@ from sqlmodel import Session, func, select
 from hub.crypto import FieldCipher
 from hub.demo import COMMUNITY_A, COMMUNITY_B, DEMO_CIVIL_LOGINS, seed_demo
 from hub.idcard import parse_id_number, validate_mobile
+from hub.settings import SimulatorSettings
 from hub.store import (
     Community,
     Credential,
@@ -30,10 +31,20 @@ from tests.factories import DEMO_CIVIL_ACCOUNTS, make_cipher, make_vault
 VAULT = make_vault()
 
 
+OTHER_ACCOUNTS = {
+    "disability_allowance": SimulatorSettings().disability_accounts,
+    "veterans": SimulatorSettings().veterans_accounts,
+}
+
+
 def seed(engine: Engine, cipher: FieldCipher) -> bool:
     with session_scope(engine) as session:
         return seed_demo(
-            session=session, cipher=cipher, vault=VAULT, civil_accounts=DEMO_CIVIL_ACCOUNTS
+            session=session,
+            cipher=cipher,
+            vault=VAULT,
+            civil_accounts=DEMO_CIVIL_ACCOUNTS,
+            other_accounts=OTHER_ACCOUNTS,
         )
 
 
@@ -135,6 +146,22 @@ def test_each_demo_worker_has_her_own_verified_civil_affairs_account(seeded: Eng
                 DEMO_CIVIL_ACCOUNTS[login],
             )
     assert len({login for login, _ in DEMO_CIVIL_LOGINS.values()}) == 2  # not one shared account
+
+
+@pytest.mark.parametrize("connector_id", sorted(OTHER_ACCOUNTS))
+def test_each_demo_worker_has_her_own_account_at_the_other_login_systems(
+    seeded: Engine, connector_id: str
+) -> None:
+    with Session(seeded) as session:
+        for worker, (login, _) in DEMO_CIVIL_LOGINS.items():
+            credential = current_credential(
+                session=session, owner=worker, connector_id=connector_id
+            )
+            assert credential is not None and credential.state == "verified", worker
+            assert open_credential(vault=VAULT, credential=credential) == (
+                login,
+                OTHER_ACCOUNTS[connector_id][login],
+            )
 
 
 def test_a_store_seeded_before_the_vault_gets_the_demo_accounts(

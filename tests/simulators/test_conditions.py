@@ -115,14 +115,17 @@ def test_a_malformed_outage_window_is_refused_up_front() -> None:
 
 
 @pytest.mark.parametrize(
-    "system", ["civil_affairs", "elderly_api", "social_assistance", "housing_api"]
+    "system",
+    ["civil_affairs", "elderly_api", "social_assistance", "housing_api", "disability", "veterans"],
 )
 def test_every_simulator_takes_conditions(system: str, tmp_path, clock) -> None:
     from simulators import (
         create_civil_affairs_app,
+        create_disability_app,
         create_elderly_api_app,
         create_housing_api_app,
         create_social_assistance_app,
+        create_veterans_app,
     )
 
     down = Conditions(down=True)
@@ -133,6 +136,12 @@ def test_every_simulator_takes_conditions(system: str, tmp_path, clock) -> None:
         ),
         "elderly_api": lambda: create_elderly_api_app(
             db_path=db_path, api_keys={"k"}, clock=clock, conditions=down
+        ),
+        "disability": lambda: create_disability_app(
+            db_path=db_path, accounts={}, clock=clock, conditions=down
+        ),
+        "veterans": lambda: create_veterans_app(
+            db_path=db_path, accounts={}, clock=clock, conditions=down
         ),
         "housing_api": lambda: create_housing_api_app(
             db_path=db_path, api_keys={"k"}, clock=clock, conditions=down

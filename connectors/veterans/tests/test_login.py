@@ -1,0 +1,135 @@
+"""Logging in: the worker reads the CAPTCHA for the robot (ctx.ask_human); nobody to ask, or three
+misreadings, stop the delivery before anything is filed; the system's refusals of her account."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from connectors.sdk import Application, BrowserPool
+from connectors.veterans import connector
+from connectors.veterans.tests._support import (
+    COLLEAGUES,
+    HERS,
+    WRONG_PASSWORD,
+    Person,
+    config,
+    records,
+)
+from hub.errors import CredentialsRejected, HumanNeeded
+
+if TYPE_CHECKING:
+    from connectors.conftest import DeliveryRecorder
+
+
+async def test_a_misread_captcha_is_asked_again_and_the_record_filed_once(
+    veterans: str, browsers: BrowserPool, recorder: DeliveryRecorder, veteran: Application
+) -> None:
+    ctx = recorder.context(config(veterans), browsers=browsers, account=HERS)
+    person = Person(veterans, misreads=1)
+    ctx.ask_human = person
+
+    receipt = await connector.deliver(ctx, veteran)
+
+    [record] = await records(veterans)
+    assert record["receipt_no"] == receipt.receipt_no
+    first, second = person.questions
+    assert first.image != second.image  # a new image after 验证码错误
+    assert recorder.credential_reads == 1
+
+
+async def test_three_misreadings_stop_the_delivery_for_a_person(
+    veterans: str, browsers: BrowserPool, recorder: DeliveryRecorder, veteran: Application
+) -> None:
+    ctx = recorder.context(config(veterans), browsers=browsers, account=HERS)
+    person = Person(veterans, misreads=10)
+    ctx.ask_human = person
+
+    with pytest.raises(HumanNeeded) as raised:
+        await connector.deliver(ctx, veteran)
+
+    assert len(person.questions) == 3
+    assert "验证码连续3次错误" in raised.value.user_message
+    assert await records(veterans) == []
+
+
+async def test_with_nobody_to_ask_the_delivery_needs_a_person_and_files_nothing(
+    veterans: str, browsers: BrowserPool, recorder: DeliveryRecorder, veteran: Application
+) -> None:
+    # The recorder's context keeps the SDK's default ask_human: there is no one to ask.
+    ctx = recorder.context(config(veterans), browsers=browsers, account=HERS)
+
+    with pytest.raises(HumanNeeded):
+        await connector.deliver(ctx, veteran)
+
+    assert await records(veterans) == []
+    assert recorder.heartbeats == []
+
+
+async def test_without_a_captcha_nobody_is_asked(
+    veterans_without_captcha: str,
+    browsers: BrowserPool,
+    recorder: DeliveryRecorder,
+    veteran: Application,
+) -> None:
+    ctx = recorder.context(config(veterans_without_captcha), browsers=browsers, account=COLLEAGUES)
+    person = Person(veterans_without_captcha)
+    ctx.ask_human = person
+
+    receipt = await connector.deliver(ctx, veteran)
+
+    [record] = await records(veterans_without_captcha)
+    assert record["receipt_no"] == receipt.receipt_no
+    assert record["submitted_by"] == COLLEAGUES.login_name
+    assert person.questions == []
+
+
+async def test_a_wrong_password_is_credentials_rejected(
+    veterans: str, browsers: BrowserPool, recorder: DeliveryRecorder, veteran: Application
+) -> None:
+    ctx = recorder.context(config(veterans), browsers=browsers, account=WRONG_PASSWORD)
+    person = Person(veterans)
+    ctx.ask_human = person
+
+    with pytest.raises(CredentialsRejected):
+        await connector.deliver(ctx, veteran)
+
+    assert len(person.questions) == 1  # the code was right; the password is not retried
+    assert await records(veterans) == []
+
+
+async def test_without_a_bound_account_the_robot_asks_nothing_and_files_nothing(
+    veterans: str, browsers: BrowserPool, recorder: DeliveryRecorder, veteran: Application
+) -> None:
+    ctx = recorder.context(config(veterans), browsers=browsers, account=None)
+    person = Person(veterans)
+    ctx.ask_human = person
+
+    with pytest.raises(CredentialsRejected):
+        await connector.deliver(ctx, veteran)
+
+    assert person.questions == []
+    assert await records(veterans) == []
+
+
+async def test_check_login_accepts_her_account_and_files_nothing(
+    veterans: str, browsers: BrowserPool, recorder: DeliveryRecorder
+) -> None:
+    ctx = recorder.context(config(veterans), browsers=browsers, account=HERS)
+    ctx.ask_human = Person(veterans)
+
+    await connector.check_login(ctx)
+
+    assert recorder.credential_reads == 1
+    assert await records(veterans) == []
+
+
+async def test_check_login_refuses_a_wrong_password(
+    veterans: str, browsers: BrowserPool, recorder: DeliveryRecorder
+) -> None:
+    ctx = recorder.context(config(veterans), browsers=browsers, account=WRONG_PASSWORD)
+    ctx.ask_human = Person(veterans)
+
+    with pytest.raises(CredentialsRejected):
+        await connector.check_login(ctx)
