@@ -28,8 +28,12 @@ unit: install
 
 # Speed targets, ours beside the baselines measured in the same run (minutes, not part of test).
 bench: install
+	$(BIN)/pip install -q -e '.[dev,bench]'
+	@command -v chromedriver >/dev/null || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium-driver; }
 	PYTHONPATH=. $(BIN)/python bench/store.py
 	PYTHONPATH=. $(BIN)/python bench/startup.py
+	PYTHONPATH=. $(BIN)/python bench/robots.py
 
 install: $(VENV)/.installed system-deps
 	@ls /usr/lib/jvm/*/bin/java >/dev/null 2>&1 || $(BIN)/pip install -q -e '.[dev,jdk]'
