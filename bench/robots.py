@@ -91,7 +91,8 @@ def direct_http(base_url: str, ids: Ids) -> None:
         http.post("/login", data={"username": LOGIN, "password": PASSWORD})
         id_number = ids.next()
         http.get("/elderly/search", params={"id_number": id_number})
-        answer = http.post("/elderly", data=_values(id_number))
+        # The form's hidden field too, as a script copying the page's form would send it.
+        answer = http.post("/elderly", data=_values(id_number) | {"business_type": "高龄津贴"})
         assert "receipt-no" in answer.text, answer.text[:300]
 
 

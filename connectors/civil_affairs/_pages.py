@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from playwright.async_api import Page
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from connectors.civil_affairs._errors import DECISION_STATUS, PAGE_TEXT
-from connectors.civil_affairs._mapping import SELECTS
-from connectors.sdk import Decision
+from connectors.sdk import Decision, fill_by_labels, read_table
 from hub.clock import beijing_today
 from hub.errors import BusinessRejection, RobotBroken
 
@@ -79,29 +79,28 @@ class SearchPage:
             starts_on=_page_date(f"{month}-01") if month else None,
         )
 
-    async def open(self) -> bool:
-        """Open the search page; False when the system sent the robot to log in instead."""
-        await self.page.goto(f"{self.base_url}/elderly/search")
+    async def open(self, id_number: str | None = None) -> bool:
+        """Open the search page (searching this person, if given); False when the system sent
+        the robot to log in instead."""
+        await self.page.goto(self._url(id_number))
         return not self.page.url.split("?")[0].endswith("/login")
+
+    def _url(self, id_number: str | None) -> str:
+        query = f"?{urlencode({'id_number': id_number})}" if id_number else ""
+        return f"{self.base_url}/elderly/search{query}"
 
     async def rows(self, id_number: str) -> list[dict[str, str]]:
         """Search by 公民身份号码; each result row as column header -> cell text."""
-        if not self.page.url.split("?")[0].endswith("/elderly/search"):
-            await self.page.goto(f"{self.base_url}/elderly/search")
-        await self.page.get_by_label("公民身份号码").fill(id_number)
-        await self.page.get_by_role("button", name="查询").click()
+        # The search form is a GET: going straight to its result page is what 查询 does (and
+        # open() may have just done it).
+        if self.page.url != self._url(id_number):
+            await self.page.goto(self._url(id_number))
         table = self.page.get_by_role("table", name="查询结果")
         try:
             await table.wait_for()
         except PlaywrightTimeout:
             raise RobotBroken("search results table missing") from None
-        headers = [h.strip() for h in await table.get_by_role("columnheader").all_inner_texts()]
-        rows = []
-        for row in await table.get_by_role("row").all():
-            cells = [c.strip() for c in await row.get_by_role("cell").all_inner_texts()]
-            if len(cells) == len(headers):  # not the header row, not 未查询到记录
-                rows.append(dict(zip(headers, cells, strict=True)))
-        return rows
+        return await read_table(table)
 
 
 class ApplicationPage:
@@ -113,12 +112,7 @@ class ApplicationPage:
         await self.page.goto(f"{self.base_url}/elderly/new")
 
     async def fill(self, values: dict[str, str]) -> None:
-        for label, value in values.items():
-            field = self.page.get_by_label(label, exact=True)
-            if label in SELECTS:
-                await field.select_option(value)
-            else:
-                await field.fill(value)
+        await fill_by_labels(self.page, values)
 
     async def submit(self) -> str:
         """Submit and return the receipt number, or raise with the system's own reason."""

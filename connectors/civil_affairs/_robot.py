@@ -27,7 +27,7 @@ class CivilAffairsConnector:
         async with _browsers(ctx).context(storage_state=await ctx.login_state()) as context:
             page = await context.new_page()
             search = SearchPage(page, base_url)
-            await _logged_in(ctx, context, page, search)
+            await _logged_in(ctx, context, page, search, application.id_number)
             ctx.heartbeat({"step": "logged_in"})
             existing = await search.find_receipt(application.id_number)
             if existing:
@@ -63,11 +63,15 @@ class CivilAffairsConnector:
 
 
 async def _logged_in(
-    ctx: DeliveryContext, context: BrowserContext, page: Page, search: SearchPage
+    ctx: DeliveryContext,
+    context: BrowserContext,
+    page: Page,
+    search: SearchPage,
+    id_number: str | None = None,
 ) -> None:
-    """On the search page as her: with the saved login if the system still takes it, else by
-    logging in (and keeping the new login for the next delivery)."""
-    if await search.open():
+    """On the search page as her (already searching this person, if given): with the saved
+    login if the system still takes it, else by logging in (and keeping the new login)."""
+    if await search.open(id_number):
         return
     await _log_in(ctx, page)
     await ctx.keep_login_state(dict(await context.storage_state()))

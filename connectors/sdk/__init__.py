@@ -12,6 +12,7 @@ from connectors.sdk._connector import (
     Receipt,
     TracksDecisions,
 )
+from connectors.sdk._forms import fill_by_labels, read_table
 from connectors.sdk._legacy import (
     SessionExpired,
     accept_dialogs,
@@ -51,7 +52,9 @@ __all__ = [
     "SCRUBBED",
     "TracksDecisions",
     "accept_dialogs",
+    "fill_by_labels",
     "load_connectors",
+    "read_table",
     "relogin_on_expiry",
     "scrub_trace",
     "select_cascade",
