@@ -39,8 +39,13 @@ class CivilAffairsConnector:
             receipt_no = await form.submit()
             # Heartbeat first: if the worker dies now, the retry returns this receipt.
             ctx.heartbeat({"step": "submitted", "receipt_no": receipt_no})
-            shot = await page.screenshot(full_page=True, mask=[page.locator(".sensitive")])
-            ctx.evidence_ids.append(await ctx.save_evidence(shot, "image/png"))
+            # The evidence keeps the receipt and hides who it is for: the 申请人 line is masked.
+            # Filed is filed: a page without that line gets no screenshot rather than an
+            # unmasked one, and the delivery still succeeds.
+            applicant = page.locator("p", has_text="申请人：")
+            if await applicant.count() == 1:
+                shot = await page.screenshot(full_page=True, mask=[applicant])
+                ctx.evidence_ids.append(await ctx.save_evidence(shot, "image/png"))
             return Receipt(receipt_no=receipt_no)
 
     async def check_decision(

@@ -4,7 +4,7 @@ from the hub's vault (manifest auth="vault"), read only once the log-in form is 
 
 from __future__ import annotations
 
-from playwright.async_api import Page
+from playwright.async_api import BrowserContext, Page
 
 from connectors.sdk import (
     Application,
@@ -33,9 +33,10 @@ class VeteransConnector:
             # An earlier attempt submitted and heartbeated the receipt before it died.
             return Receipt(receipt_no=str(ctx.previous["receipt_no"]), existing=True)
         values = self.map(application)  # what can fail cheaply fails before the browser opens
-        async with _browsers(ctx).context() as context:
+        saved = await ctx.login_state()
+        async with _browsers(ctx).context(storage_state=saved) as context:
             page = await context.new_page()
-            await _log_in(ctx, page)
+            await _logged_in(ctx, context, page, saved is not None)
             ctx.heartbeat({"step": "logged_in"})
             existing = await SearchPage(page).find_receipt(application.id_number)
             if existing:
@@ -57,9 +58,10 @@ class VeteransConnector:
     async def check_decision(
         self, ctx: DeliveryContext, application: Application, receipt_no: str
     ) -> Decision | None:
-        async with _browsers(ctx).context() as context:
+        saved = await ctx.login_state()
+        async with _browsers(ctx).context(storage_state=saved) as context:
             page = await context.new_page()
-            await _log_in(ctx, page)
+            await _logged_in(ctx, context, page, saved is not None)
             ctx.heartbeat({"step": "logged_in"})
             return await SearchPage(page).decision(application.id_number, receipt_no)
 
@@ -69,6 +71,19 @@ class VeteransConnector:
             page = await context.new_page()
             await _log_in(ctx, page)
             await LoginPage(page, ctx.config["base_url"]).log_out()
+
+
+async def _logged_in(
+    ctx: DeliveryContext, context: BrowserContext, page: Page, has_saved_login: bool
+) -> None:
+    """In the system as her: with her saved login while the system still takes it (no CAPTCHA
+    for her to read), else by logging in, and keeping that login for the next delivery."""
+    if has_saved_login:
+        await page.goto(f"{ctx.config['base_url']}/")
+        if await page.locator("#current-user").count():
+            return
+    await _log_in(ctx, page)
+    await ctx.keep_login_state(dict(await context.storage_state()))
 
 
 async def _log_in(ctx: DeliveryContext, page: Page) -> None:

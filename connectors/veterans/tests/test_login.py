@@ -18,6 +18,7 @@ from connectors.veterans.tests._support import (
     records,
 )
 from hub.errors import CredentialsRejected, HumanNeeded
+from tests.factories import valid_id_number
 
 if TYPE_CHECKING:
     from connectors.conftest import DeliveryRecorder
@@ -37,6 +38,22 @@ async def test_a_misread_captcha_is_asked_again_and_the_record_filed_once(
     first, second = person.questions
     assert first.image != second.image  # a new image after 验证码错误
     assert recorder.credential_reads == 1
+
+
+async def test_her_next_delivery_reuses_the_login_and_asks_no_captcha(
+    veterans: str, browsers: BrowserPool, recorder: DeliveryRecorder, veteran: Application
+) -> None:
+    person = Person(veterans)
+    another = veteran.model_copy(update={"id_number": valid_id_number("19680412", "1", seq=41)})
+
+    for application in (veteran, another):
+        ctx = recorder.context(config(veterans), browsers=browsers, account=HERS)
+        ctx.ask_human = person
+        await connector.deliver(ctx, application)
+
+    assert len(await records(veterans)) == 2
+    assert len(person.questions) == 1  # one CAPTCHA for her to read, not one per delivery
+    assert (recorder.credential_reads, recorder.logins_kept) == (1, 1)
 
 
 async def test_three_misreadings_stop_the_delivery_for_a_person(

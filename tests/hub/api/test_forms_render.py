@@ -1,0 +1,63 @@
+"""Every bundled form opens for a resident with what the store knows filled in, and refuses an
+empty submission with a Chinese message beside each field she must type."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlmodel import Session, select
+
+from hub.forms import FORMS
+from hub.store import Resident, make_engine
+from tests.hub.api.conftest import Api
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _resident_of_worker_a(api: Api) -> int:
+    engine = make_engine(api.settings.database_url)
+    try:
+        with Session(engine) as session:
+            resident = session.exec(
+                select(Resident).where(Resident.community_code == "320206104001")
+            ).first()
+            assert resident is not None and resident.id is not None
+            return resident.id
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("form_id", sorted(FORMS))
+def test_each_form_renders_every_field_with_the_store_facts_locked(api: Api, form_id: str):
+    resident_id = _resident_of_worker_a(api)
+
+    page = api.client.get(f"/residents/{resident_id}/forms/{form_id}", headers=api.as_worker_a())
+
+    assert page.status_code == 200
+    form = FORMS[form_id]
+    assert f"<h1>{form.title}</h1>" in page.text
+    for field in form.fields:
+        assert f'for="f-{field.name}"' in page.text and field.label in page.text
+    assert page.text.count('readonly class="locked"') + page.text.count("disabled") >= sum(
+        1 for f in form.fields if f.source == "store"
+    )
+
+
+@pytest.mark.parametrize("form_id", sorted(FORMS))
+def test_an_empty_submission_names_each_field_she_must_type(api: Api, form_id: str):
+    resident_id = _resident_of_worker_a(api)
+
+    answer = api.client.post(
+        "/api/submissions",
+        headers=api.as_worker_a(),
+        json={"resident_id": resident_id, "form_id": form_id, "client_key": "k" * 22,
+              "answers": {}},
+    )  # fmt: skip
+
+    assert answer.status_code == 422
+    errors = answer.json()["field_errors"]
+    typed = {f.name for f in FORMS[form_id].fields if f.source != "store"}
+    optional = {"hazards", "hardship"}  # may stay empty (C/D levels, no hardship to report)
+    assert typed - optional <= set(errors) <= typed
+    assert all(CJK.search(message) for message in errors.values())
