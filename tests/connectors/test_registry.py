@@ -63,6 +63,16 @@ def test_connector_package_is_documented(entry: EntryPoint) -> None:
     assert (package.__doc__ or "").strip(), f"{entry.module} has no module docstring"
 
 
+@pytest.mark.parametrize(
+    "entry", [e for e in ENTRIES if e.module.startswith("connectors.")], ids=_ids
+)
+def test_each_built_in_connector_is_in_the_docs_table(entry: EntryPoint) -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "connectors.md").read_text()
+    name = load_connectors()[entry.name].manifest.name
+
+    assert f"| `{entry.name}` | {name} |" in docs
+
+
 @pytest.mark.parametrize("entry", ENTRIES, ids=_ids)
 def test_connector_has_its_own_tests_beside_it(entry: EntryPoint) -> None:
     package = importlib.import_module(entry.module)
