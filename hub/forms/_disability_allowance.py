@@ -14,7 +14,7 @@ from datetime import date
 from pydantic import ValidationInfo, field_validator
 
 from hub.errors import InvalidInput
-from hub.forms._spec import CommonAnswers, FieldSpec, FormSpec
+from hub.forms._spec import BANKS, BankAnswers, FieldSpec, FormSpec, resident_fields
 from hub.store import ResidentFacts
 
 CATEGORIES = [
@@ -34,13 +34,11 @@ SUBSIDY_TYPES = [
 ]
 #: 护理补贴 is for severe (重度) disability: grades 一级 and 二级 only.
 CARE_GRADES = ("1", "2")
-BANKS = [(b, b) for b in ("中国农业银行", "中国工商银行", "江苏银行", "无锡农村商业银行")]
 # [0-9], not \d or str.isdigit(): those also take full-width digits and superscripts.
 _CARD = re.compile(r"[0-9]{17}[0-9X][1-7][1-4]")
-_ACCOUNT = re.compile(r"[0-9]{16,19}")
 
 
-class DisabilityAllowanceAnswers(CommonAnswers):
+class DisabilityAllowanceAnswers(BankAnswers):
     """What the worker types; the store supplies name, ID number, sex and birth date.
 
     Category and grade come before the card number and the subsidy types, so that the
@@ -51,8 +49,6 @@ class DisabilityAllowanceAnswers(CommonAnswers):
     disability_grade: str
     disability_card_no: str
     subsidy_types: str
-    bank: str
-    bank_account: str
 
     @field_validator("disability_category")
     @classmethod
@@ -91,21 +87,6 @@ class DisabilityAllowanceAnswers(CommonAnswers):
             raise ValueError("重度残疾人护理补贴仅限残疾等级为一级、二级的残疾人申请")
         return value
 
-    @field_validator("bank")
-    @classmethod
-    def _bank(cls, value: str) -> str:
-        if value not in dict(BANKS):
-            raise ValueError("请选择开户银行")
-        return value
-
-    @field_validator("bank_account")
-    @classmethod
-    def _account(cls, value: str) -> str:
-        digits = value.replace(" ", "")
-        if not _ACCOUNT.fullmatch(digits):
-            raise ValueError("银行账号应为16-19位数字")
-        return digits
-
 
 def check_card_holder(facts: ResidentFacts, answers: DisabilityAllowanceAnswers) -> None:
     """The card must be the resident's own: its first 18 characters are her ID number."""
@@ -129,16 +110,7 @@ DISABILITY_ALLOWANCE = FormSpec(
     title="残疾人两项补贴申请",
     targets=["disability_allowance"],
     fields=[
-        FieldSpec(name="name", label="姓名", source="store"),
-        FieldSpec(name="id_number", label="公民身份号码", source="store", masked=True),
-        FieldSpec(
-            name="sex",
-            label="性别",
-            source="store",
-            kind="select",
-            options=[("1", "男"), ("2", "女")],
-        ),
-        FieldSpec(name="birth_date", label="出生日期", source="store", kind="date"),
+        *resident_fields(),
         FieldSpec(name="phone", label="联系电话", source="prefill", kind="tel"),
         FieldSpec(name="address", label="详细地址", source="prefill", help="现居住地址"),
         FieldSpec(name="disability_category", label="残疾类别", kind="select", options=CATEGORIES),

@@ -6,29 +6,21 @@ rest.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from pydantic import field_validator
 
 from hub.errors import InvalidInput
-from hub.forms._spec import CommonAnswers, FieldSpec, FormSpec
+from hub.forms._spec import BANKS, BankAnswers, FieldSpec, FormSpec, resident_fields
 from hub.idcard import age_on
 
-# [0-9], not str.isdigit(): that also accepts full-width digits and superscripts such as "²".
-_ACCOUNT = re.compile(r"[0-9]{16,19}")
-
-
 ALLOWANCE_TYPES = [("80-89", "80-89周岁"), ("90-99", "90-99周岁"), ("100+", "100周岁及以上")]
-BANKS = [(b, b) for b in ("中国农业银行", "中国工商银行", "江苏银行", "无锡农村商业银行")]
 
 
-class ElderlyAllowanceAnswers(CommonAnswers):
+class ElderlyAllowanceAnswers(BankAnswers):
     """What the worker types; the store supplies name, ID number, sex and birth date."""
 
     allowance_type: str
-    bank: str
-    bank_account: str
 
     @field_validator("allowance_type")
     @classmethod
@@ -36,21 +28,6 @@ class ElderlyAllowanceAnswers(CommonAnswers):
         if value not in dict(ALLOWANCE_TYPES):
             raise ValueError("请选择津贴类别")
         return value
-
-    @field_validator("bank")
-    @classmethod
-    def _bank(cls, value: str) -> str:
-        if value not in dict(BANKS):
-            raise ValueError("请选择开户银行")
-        return value
-
-    @field_validator("bank_account")
-    @classmethod
-    def _account(cls, value: str) -> str:
-        digits = value.replace(" ", "")
-        if not _ACCOUNT.fullmatch(digits):
-            raise ValueError("银行账号应为16-19位数字")
-        return digits
 
 
 def allowance_type_for(birth: date, on: date) -> str | None:
@@ -84,16 +61,7 @@ ELDERLY_ALLOWANCE = FormSpec(
     title="高龄津贴申请",
     targets=["civil_affairs", "elderly_api"],
     fields=[
-        FieldSpec(name="name", label="姓名", source="store"),
-        FieldSpec(name="id_number", label="公民身份号码", source="store", masked=True),
-        FieldSpec(
-            name="sex",
-            label="性别",
-            source="store",
-            kind="select",
-            options=[("1", "男"), ("2", "女")],
-        ),
-        FieldSpec(name="birth_date", label="出生日期", source="store", kind="date"),
+        *resident_fields(),
         FieldSpec(
             name="phone",
             label="联系电话",

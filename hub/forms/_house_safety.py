@@ -15,7 +15,7 @@ from pydantic import field_validator
 
 from hub.clock import beijing_today
 from hub.errors import InvalidInput
-from hub.forms._spec import CommonAnswers, FieldSpec, FormSpec
+from hub.forms._spec import CommonAnswers, FieldSpec, FormSpec, resident_fields
 from hub.store import ResidentFacts
 
 STRUCTURES = [("砖混", "砖混结构"), ("框架", "框架结构"), ("砖木", "砖木结构"), ("其他", "其他")]
@@ -120,16 +120,7 @@ HOUSE_SAFETY = FormSpec(
     title="房屋安全排查登记",
     targets=["housing_safety"],
     fields=[
-        FieldSpec(name="name", label="产权人/使用人", source="store"),
-        FieldSpec(name="id_number", label="公民身份号码", source="store", masked=True),
-        FieldSpec(
-            name="sex",
-            label="性别",
-            source="store",
-            kind="select",
-            options=[("1", "男"), ("2", "女")],
-        ),
-        FieldSpec(name="birth_date", label="出生日期", source="store", kind="date"),
+        *resident_fields("产权人/使用人"),
         FieldSpec(name="phone", label="联系电话", source="prefill", kind="tel"),
         FieldSpec(
             name="address",

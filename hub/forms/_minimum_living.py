@@ -7,7 +7,7 @@ import re
 
 from pydantic import field_validator
 
-from hub.forms._spec import CommonAnswers, FieldSpec, FormSpec
+from hub.forms._spec import CommonAnswers, FieldSpec, FormSpec, resident_fields
 
 MAX_HOUSEHOLD = 20
 MAX_REASON = 500
@@ -54,16 +54,7 @@ MINIMUM_LIVING = FormSpec(
     title="最低生活保障申请",
     targets=["social_assistance"],
     fields=[
-        FieldSpec(name="name", label="申请人姓名", source="store"),
-        FieldSpec(name="id_number", label="公民身份号码", source="store", masked=True),
-        FieldSpec(
-            name="sex",
-            label="性别",
-            source="store",
-            kind="select",
-            options=[("1", "男"), ("2", "女")],
-        ),
-        FieldSpec(name="birth_date", label="出生日期", source="store", kind="date"),
+        *resident_fields("申请人姓名"),
         FieldSpec(name="phone", label="联系电话", source="prefill", kind="tel"),
         FieldSpec(name="address", label="户籍地址", source="prefill"),
         FieldSpec(

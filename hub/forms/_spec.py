@@ -5,6 +5,7 @@ Issue #7 turns forms into versioned data files; until then each form is one modu
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
@@ -27,6 +28,22 @@ class FieldSpec(BaseModel):
     masked: bool = False
 
 
+def resident_fields(name_label: str = "姓名") -> list[FieldSpec]:
+    """The four facts every resident form takes from the store, shown locked."""
+    return [
+        FieldSpec(name="name", label=name_label, source="store"),
+        FieldSpec(name="id_number", label="公民身份号码", source="store", masked=True),
+        FieldSpec(
+            name="sex",
+            label="性别",
+            source="store",
+            kind="select",
+            options=[("1", "男"), ("2", "女")],
+        ),
+        FieldSpec(name="birth_date", label="出生日期", source="store", kind="date"),
+    ]
+
+
 class CommonAnswers(BaseModel):
     """What every resident application asks beyond the store's locked facts."""
 
@@ -47,6 +64,33 @@ class CommonAnswers(BaseModel):
         if len(value.strip()) < 4:
             raise ValueError("请填写完整的户籍地址")
         return value.strip()
+
+
+BANKS = [(b, b) for b in ("中国农业银行", "中国工商银行", "江苏银行", "无锡农村商业银行")]
+# [0-9], not str.isdigit(): that also accepts full-width digits and superscripts such as "²".
+_ACCOUNT = re.compile(r"[0-9]{16,19}")
+
+
+class BankAnswers(CommonAnswers):
+    """An application paid into the applicant's bank account (allowances, subsidies)."""
+
+    bank: str
+    bank_account: str
+
+    @field_validator("bank")
+    @classmethod
+    def _bank(cls, value: str) -> str:
+        if value not in dict(BANKS):
+            raise ValueError("请选择开户银行")
+        return value
+
+    @field_validator("bank_account")
+    @classmethod
+    def _account(cls, value: str) -> str:
+        digits = value.replace(" ", "")
+        if not _ACCOUNT.fullmatch(digits):
+            raise ValueError("银行账号应为16-19位数字")
+        return digits
 
 
 def _no_prefill(facts: ResidentFacts, today: date) -> dict[str, str]:

@@ -10,7 +10,7 @@ from pydantic import ValidationInfo, field_validator
 from hub.clock import beijing_today
 from hub.errors import InvalidInput
 from hub.forms._codes import DISCHARGE_TYPES, ETHNIC_GROUPS, PLACEMENTS, YES_NO
-from hub.forms._spec import CommonAnswers, FieldSpec, FormSpec
+from hub.forms._spec import CommonAnswers, FieldSpec, FormSpec, resident_fields
 from hub.idcard import age_on
 from hub.store import ResidentFacts
 
@@ -117,16 +117,7 @@ VETERANS = FormSpec(
     title="退役军人信息采集",
     targets=["veterans"],
     fields=[
-        FieldSpec(name="name", label="姓名", source="store"),
-        FieldSpec(name="id_number", label="公民身份号码", source="store", masked=True),
-        FieldSpec(
-            name="sex",
-            label="性别",
-            source="store",
-            kind="select",
-            options=[("1", "男"), ("2", "女")],
-        ),
-        FieldSpec(name="birth_date", label="出生日期", source="store", kind="date"),
+        *resident_fields(),
         FieldSpec(name="phone", label="联系电话", source="prefill", kind="tel"),
         FieldSpec(name="address", label="户籍地址", source="prefill"),
         FieldSpec(name="ethnic_group", label="民族", kind="select", options=ETHNIC_GROUPS),
