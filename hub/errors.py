@@ -68,11 +68,25 @@ class Conflict(HubError):
 
 
 class TargetUnavailable(HubError):
-    """The target system is down, slow or rate limiting: retrying later helps."""
+    """The target system is down, slow or rate limiting: retrying later helps.
+
+    retry_after_s: when the target said how long to wait (a 429's or 503's Retry-After), the
+    next attempt waits that long instead of the connector's backoff.
+    """
 
     status_code = 503
     retryable = True
     user_message = "目标系统暂时无法访问，系统将自动重试"
+
+    def __init__(
+        self,
+        detail: str = "",
+        *,
+        user_message: str | None = None,
+        retry_after_s: float | None = None,
+    ) -> None:
+        super().__init__(detail, user_message=user_message)
+        self.retry_after_s = retry_after_s
 
 
 class BusinessRejection(HubError):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import TypeVar
 
@@ -80,8 +80,13 @@ _OUTCOME_WORDS = {"succeeded": "已受理", "rejected": "被退回", "failed": "
 
 def to_application_error(exc: HubError) -> ApplicationError:
     # The message is the Chinese text the worker sees; details stay in our logs, never PII.
+    wait = exc.retry_after_s if isinstance(exc, TargetUnavailable) else None
     return ApplicationError(
-        exc.user_message, type=type(exc).__name__, non_retryable=not exc.retryable
+        exc.user_message,
+        type=type(exc).__name__,
+        non_retryable=not exc.retryable,
+        # The target said when to come back (Retry-After): that, not the backoff, sets the wait.
+        next_retry_delay=timedelta(seconds=wait) if wait else None,
     )
 
 

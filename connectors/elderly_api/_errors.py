@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from hub.errors import CredentialsRejected, HubError, RobotBroken, TargetUnavailable
+from hub.errors import ConfigurationError, HubError, RobotBroken, TargetUnavailable
 
 STATUS: dict[int, type[HubError]] = {
-    401: CredentialsRejected,
-    403: CredentialsRejected,
+    # The hub's API key, not a worker's login: IT fixes the configuration (CredentialsRejected
+    # would tell the worker to re-bind an account she does not have).
+    401: ConfigurationError,
+    403: ConfigurationError,
     409: RobotBroken,  # same idempotency key, different body: our mapping changed mid-flight
     429: TargetUnavailable,
     500: TargetUnavailable,

@@ -94,9 +94,16 @@ async def _send(request: Awaitable[httpx.Response]) -> httpx.Response:
         reason = str(_json(response).get("message") or "") or "房屋安全信息平台退回了登记"
         raise BusinessRejection("platform rejected the record", user_message=reason)
     detail = f"HTTP {response.status_code} from {MANIFEST.id}"
-    if "Retry-After" in response.headers:
-        detail += f" (Retry-After: {response.headers['Retry-After']} s)"
-    raise error_for(response.status_code)(detail)
+    error = error_for(response.status_code)
+    if error is TargetUnavailable:
+        raise TargetUnavailable(detail, retry_after_s=_retry_after(response))
+    raise error(detail)
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    """Retry-After in seconds (the platform sends seconds; an HTTP date is not honoured)."""
+    value = response.headers.get("Retry-After", "").strip()
+    return float(value) if value.isdigit() else None
 
 
 def _json(response: httpx.Response) -> dict[str, Any]:

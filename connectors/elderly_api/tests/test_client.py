@@ -16,7 +16,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from connectors.elderly_api import connector
 from connectors.sdk import Application
-from hub.errors import BusinessRejection, CredentialsRejected, RobotBroken, TargetUnavailable
+from hub.errors import BusinessRejection, ConfigurationError, RobotBroken, TargetUnavailable
 from simulators import create_elderly_api_app
 from tests._servers import HOST, serve
 
@@ -198,12 +198,12 @@ async def test_platform_rejection_is_a_business_rejection_with_the_platforms_rea
     assert await _records(platform) == []
 
 
-async def test_wrong_api_key_is_credentials_rejected(
+async def test_wrong_api_key_is_for_it_to_fix(
     platform: str, recorder: DeliveryRecorder, application: Application
 ) -> None:
     ctx = recorder.context(_config(platform, api_key="not-the-key"), idempotency_key=KEY)
 
-    with pytest.raises(CredentialsRejected):
+    with pytest.raises(ConfigurationError):
         await connector.deliver(ctx, application)
 
     assert await _records(platform) == []

@@ -220,8 +220,10 @@ async def test_over_the_rate_limit_is_target_unavailable(
         neighbour = connector.map(house) | {"owner_id_number": "320206193607080025"}
         assert (await _post(base_url, neighbour)).status_code == 201
 
-        with pytest.raises(TargetUnavailable, match="429"):
+        with pytest.raises(TargetUnavailable, match="429") as refused:
             await connector.deliver(recorder.context(_config(base_url)), house)
+        # The platform's own wait comes back with the error, for the next attempt to honour.
+        assert refused.value.retry_after_s is not None and 0 < refused.value.retry_after_s <= 60
 
         assert len(await _records(base_url)) == 1
 
