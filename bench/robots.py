@@ -6,7 +6,8 @@ one form (log in + 11 fields + receipt), measured three ways on this machine:
 - **direct HTTP**: the same submission as plain requests (log in, look up, post the form): the
   floor any robot is measured against;
 - **our robot**: the civil_affairs connector as the worker runs it (one Chromium per process, a
-  fresh context per delivery, her saved login reused, look-up first, evidence screenshot);
+  fresh context per delivery traced as the hub traces it, her saved login reused, look-up first,
+  evidence screenshot);
 - **Selenium, fresh browser per form**: the usual home-made baseline (Debian's chromedriver).
 
 Each is timed with the system answering at once, and again with 80 ms of latency per request
@@ -36,7 +37,7 @@ from pathlib import Path
 import httpx
 
 from connectors.civil_affairs import connector
-from connectors.sdk import Application, BrowserPool, Credentials
+from connectors.sdk import Application, BrowserPool, Credentials, DeliveryBrowsers
 from connectors.sdk.testing import DeliveryRecorder, sample_application
 from hub.settings import BrowserSettings
 from tests._servers import free_ports
@@ -130,7 +131,9 @@ def selenium_fresh_browser(base_url: str, ids: Ids) -> None:
 
 
 async def robot(pool: BrowserPool, recorder: DeliveryRecorder, base_url: str, ids: Ids) -> None:
-    ctx = recorder.context({"base_url": base_url}, browsers=pool, account=ACCOUNT)
+    # As the hub's activity runs it: each context traced, the trace dropped when it succeeds.
+    browsers = DeliveryBrowsers(pool)
+    ctx = recorder.context({"base_url": base_url}, browsers=browsers, account=ACCOUNT)
     receipt = await connector.deliver(ctx, _application(ids.next()))
     assert not receipt.existing
 
