@@ -49,6 +49,9 @@ class DeliverOutput(BaseModel):
     existing: bool = False
     evidence_id: str | None = None
     message: str | None = None
+    #: Why it failed: the last error's class name (RobotBroken, TargetUnavailable, …); None when
+    #: it did not fail, or its last attempt timed out.
+    error_type: str | None = None
 
 
 class RecordInput(BaseModel):

@@ -213,7 +213,7 @@ def _failed_outcome(err: ActivityError) -> DeliverOutput:
     cause = err.cause
     if isinstance(cause, ApplicationError):
         status = "rejected" if cause.type == "BusinessRejection" else "failed"
-        return DeliverOutput(status=status, message=cause.message)
+        return DeliverOutput(status=status, message=cause.message, error_type=cause.type)
     return DeliverOutput(status="failed", message="多次重试后仍未成功，请稍后重新提交")
 
 
