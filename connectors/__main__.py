@@ -17,14 +17,11 @@ import getpass
 import json
 import os
 import sys
-import time
 import uuid
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
-
-import httpx
 
 from connectors.scaffold import entry_point_line, scaffold
 from connectors.sdk import (
@@ -33,6 +30,7 @@ from connectors.sdk import (
     Connector,
     Credentials,
     DeliveryBrowsers,
+    check_targets,
     load_connectors,
     scrub_trace,
 )
@@ -51,11 +49,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _list(args: argparse.Namespace) -> int:
     connectors = load_connectors()
     configs = connector_configs(get_settings())
+    urls = {cid: configs.get(cid, {}).get("base_url", "") for cid in connectors}
+    health = asyncio.run(check_targets({c: u for c, u in urls.items() if u}, timeout_s=5.0))
     for connector_id, connector in sorted(connectors.items()):
         m = connector.manifest
-        base_url = configs.get(connector_id, {}).get("base_url", "")
+        base_url = urls[connector_id]
         print(f"{connector_id}  {m.name}  v{m.version}  {m.kind}/{m.auth}  {m.business_type}")
-        print(f"    target: {base_url or '(not configured)'}  {_health(base_url)}")
+        print(f"    target: {base_url or '(not configured)'}  {health.get(connector_id, '')}")
         limits = f"concurrency {m.concurrency}"
         if m.rate_limit_per_minute:
             limits += f", {m.rate_limit_per_minute}/min"
@@ -64,20 +64,6 @@ def _list(args: argparse.Namespace) -> int:
             limits += f", office hours {hours.start}-{hours.end} on days {hours.days}"
         print(f"    {limits}; {len(m.fields)} fields; decisions: {'yes' if m.decisions else 'no'}")
     return 0
-
-
-def _health(base_url: str) -> str:
-    """Whether the target answers now: any HTTP answer below 500 counts as up."""
-    if not base_url:
-        return ""
-    started = time.perf_counter()
-    try:
-        answer = httpx.get(base_url, timeout=5.0, follow_redirects=False)
-    except httpx.TransportError as exc:
-        return f"DOWN ({type(exc).__name__})"
-    elapsed = (time.perf_counter() - started) * 1000
-    state = "up" if answer.status_code < 500 else "DOWN"
-    return f"{state} (HTTP {answer.status_code}, {elapsed:.0f} ms)"
 
 
 def _scaffold(args: argparse.Namespace) -> int:

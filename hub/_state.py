@@ -13,6 +13,7 @@ from hub.crypto import FieldCipher
 from hub.settings import Settings
 from hub.vault import Vault
 from identity import TokenValidator
+from workflows.codec import EncryptionCodec
 
 
 @dataclass
@@ -24,4 +25,5 @@ class HubState:
     validator: TokenValidator
     oidc: OidcClient
     connectors: dict[str, Connector]
+    codec: EncryptionCodec  # Temporal payloads' keys, for the codec endpoint (hub/api/_codec.py)
     temporal: Client | None = None

@@ -16,10 +16,12 @@ from fastapi.staticfiles import StaticFiles
 from connectors.sdk import load_connectors
 from hub import submitting
 from hub._state import HubState
+from hub.api import _codec as codec_api
 from hub.api import router as api_router
 from hub.api._accounts import router as accounts_api_router
 from hub.api._audit import router as audit_api_router
 from hub.api._imports import router as imports_api_router
+from hub.api._ops import router as ops_api_router
 from hub.api._reports import router as reports_api_router
 from hub.api._things import router as things_api_router
 from hub.auth import OidcClient
@@ -33,7 +35,9 @@ from hub.portal._accounts import router as accounts_portal_router
 from hub.portal._audit import router as audit_portal_router
 from hub.portal._edits import router as edits_portal_router
 from hub.portal._events import router as events_portal_router
+from hub.portal._human import router as human_portal_router
 from hub.portal._imports import router as imports_portal_router
+from hub.portal._ops import router as ops_portal_router
 from hub.portal._relogin import router as relogin_portal_router
 from hub.portal._reports import router as reports_portal_router
 from hub.portal._things import router as things_portal_router
@@ -42,12 +46,13 @@ from hub.settings import Settings, get_settings
 from hub.store import make_engine
 from hub.vault import Vault
 from identity import TokenValidator
+from workflows.codec import EncryptionCodec
 
 log = logging.getLogger(__name__)
 
 
 def build_state(settings: Settings) -> HubState:
-    kc = settings.keycloak
+    kc, t = settings.keycloak, settings.temporal
     return HubState(
         settings=settings,
         engine=make_engine(settings.database_url),
@@ -61,6 +66,7 @@ def build_state(settings: Settings) -> HubState:
             redirect_uri=f"{settings.hub.url}/auth/callback",
         ),
         connectors=load_connectors(),
+        codec=EncryptionCodec(keys=t.codec_keys, current=t.codec_current_key),
     )
 
 
@@ -69,8 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        t = state.settings.temporal
-        state.temporal = await submitting.connect_temporal(t.address, t.namespace)
+        state.temporal = await submitting.connect_temporal(state.settings.temporal)
         yield
 
     app = FastAPI(title="社区一表通 Hub", lifespan=lifespan)
@@ -84,9 +89,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(things_api_router)
     app.include_router(accounts_api_router)
     app.include_router(audit_api_router)
+    app.include_router(ops_api_router)
     app.include_router(portal_router)
     app.include_router(reports_portal_router)
     app.include_router(relogin_portal_router)
+    app.include_router(human_portal_router)
     app.include_router(imports_portal_router)
     app.include_router(things_portal_router)
     app.include_router(vehicles_portal_router)
@@ -94,6 +101,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(events_portal_router)
     app.include_router(accounts_portal_router)
     app.include_router(audit_portal_router)
+    codec_api.install(app, state.settings)
+    app.include_router(ops_portal_router)
     app.add_exception_handler(HubError, _handle_hub_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _handle_invalid_request)  # type: ignore[arg-type]
 
@@ -115,7 +124,7 @@ async def _handle_hub_error(request: Request, exc: HubError) -> Response:
     """The one place project errors become HTTP responses (JSON for the API, pages otherwise)."""
     if exc.status_code >= 500:
         log.error("%s on %s: %s", type(exc).__name__, request.url.path, exc.detail)
-    if request.url.path.startswith("/api/"):
+    if request.url.path.startswith(("/api/", codec_api.PREFIX + "/")):
         body: dict[str, object] = {"error": type(exc).__name__, "message": exc.user_message}
         if getattr(exc, "field_errors", None):
             body["field_errors"] = exc.field_errors  # type: ignore[attr-defined]

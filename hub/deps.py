@@ -101,16 +101,24 @@ async def get_current_user(
     return user
 
 
+async def bearer_user(request: Request, state: HubState) -> Principal | None:
+    """Whoever the request's bearer token names; None without one, 401 for a bad one."""
+    header = request.headers.get("authorization", "")
+    if not header.lower().startswith("bearer "):
+        return None
+    try:
+        # A thread: the first validation (or one after a key rotation) fetches the JWKS.
+        return await asyncio.to_thread(state.validator.validate, header[7:].strip())
+    except InvalidToken as exc:
+        raise Unauthenticated(f"bearer token rejected: {exc}") from None
+
+
 async def _authenticate(
     request: Request, state: HubState, portal: tuple[PortalSession, Principal] | None
 ) -> Principal:
-    header = request.headers.get("authorization", "")
-    if header.lower().startswith("bearer "):
-        try:
-            # A thread: the first validation (or one after a key rotation) fetches the JWKS.
-            return await asyncio.to_thread(state.validator.validate, header[7:].strip())
-        except InvalidToken as exc:
-            raise Unauthenticated(f"bearer token rejected: {exc}") from None
+    bearer = await bearer_user(request, state)
+    if bearer is not None:
+        return bearer
     if portal is None:
         raise Unauthenticated("no session")
     if request.method not in ("GET", "HEAD", "OPTIONS"):
@@ -138,6 +146,15 @@ def require_role(role: str) -> Callable[[Principal], Principal]:
     return check
 
 
+def require_any_role(*roles: str) -> Callable[[Principal], Principal]:
+    def check(user: CurrentUser) -> Principal:
+        if not user.roles & set(roles):
+            raise Forbidden(f"one of the roles {', '.join(roles)} required")
+        return user
+
+    return check
+
+
 def community_of(user: Principal) -> str:
     """The caller's community, from her token; callers without one see no residents."""
     if not user.community_code:
@@ -147,6 +164,8 @@ def community_of(user: Principal) -> str:
 
 Worker = Annotated[Principal, Depends(require_role("worker"))]
 CommunityAdmin = Annotated[Principal, Depends(require_role("community_admin"))]
+#: Operators and IT: the hub's running state, never residents.
+OpsStaff = Annotated[Principal, Depends(require_any_role("operator", "it_admin"))]
 
 
 VIEWER_ROLES = frozenset({"street_viewer", "district_viewer"})

@@ -118,12 +118,26 @@ class HumanNeeded(HubError):
     user_message = "目标系统需要人工输入验证码，请稍后在待办中处理"
 
 
+class HumanNotAnswered(HubError):
+    """Nobody answered the target's question in time, and the connector retries later
+    (manifest on_human_timeout="retry"): the next attempt asks again."""
+
+    status_code = 409
+    retryable = True
+    user_message = "验证码无人输入，稍后将重新尝试"
+
+
 class SsoLoginRequired(HubError):
     """The worker's single-sign-on token for the target has expired or was refused: she must log
     in to the portal again, and the delivery waits for her. Never retried on its own."""
 
     status_code = 401
     user_message = "统一身份认证已过期，请重新登录后继续报送"
+
+
+#: Failures no retry and no worker can mend: IT must look (the ops page lists them, the worker
+#: logs them at ERROR). By class name, as a delivery's outcome records its error_type.
+NEEDS_IT = frozenset({RobotBroken.__name__, ConfigurationError.__name__})
 
 
 def chinese_field_errors(errors: Sequence[Any], *, skip: int = 0) -> dict[str, str]:

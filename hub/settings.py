@@ -19,6 +19,7 @@ DEV_CRYPTO_KEY = "ZGV2LW9ubHktMzItYnl0ZS1rZXktbG9jYWwtdXNlISE="  # 32 bytes, bas
 DEV_BLIND_INDEX_KEY = "ZGV2LW9ubHktYmxpbmQtaW5kZXgta2V5LWxvY2FsISE="
 DEV_AUDIT_KEY = "ZGV2LW9ubHktYXVkaXQtbG9nLWtleS1sb2NhbC11c2U="
 DEV_VAULT_KEK = "ZGV2LW9ubHktdmF1bHQta2VrLWxvY2FsLXVzZS0zMmI="
+DEV_TEMPORAL_CODEC_KEY = "ZGV2LW9ubHktdGVtcG9yYWwtcGF5bG9hZC1rZXkhISE="
 
 
 class HubSettings(BaseModel):
@@ -39,6 +40,11 @@ class TemporalSettings(BaseModel):
     namespace: str = "default"
 
     ui_public_url: str = ""  # where operators open the Web UI; defaults to http://host:ui_port
+    # Payload encryption (workflows/codec.py), key id -> base64 of 32 random bytes: the current
+    # key encrypts what clients and workers send, all keys decrypt. Every hub and worker process
+    # needs the same keys.
+    codec_keys: dict[str, str] = Field(default_factory=lambda: {"t1": DEV_TEMPORAL_CODEC_KEY})
+    codec_current_key: str = "t1"
 
     @property
     def address(self) -> str:
@@ -133,9 +139,9 @@ class SimulatorSettings(BaseModel):
             "ruixing-lifang": "Junren-Lifang-2026!",
         }
     )
-    #: The veterans system's image CAPTCHA. Off in the demo until the portal can show it to the
-    #: worker (human in the loop, the orchestration issue); its tests run it on.
-    veterans_captcha: bool = False
+    #: The veterans system's image CAPTCHA: the robot asks the worker who submitted, on her
+    #: submission's page (human in the loop). Off only for tests that want no person involved.
+    veterans_captcha: bool = True
 
     @property
     def civil_url(self) -> str:
@@ -204,6 +210,7 @@ class Settings(BaseSettings):
             "HUB_CRYPTO__BLIND_INDEX_KEY": self.crypto.blind_index_key == DEV_BLIND_INDEX_KEY,
             "HUB_CRYPTO__AUDIT_KEY": self.crypto.audit_key == DEV_AUDIT_KEY,
             "HUB_VAULT__KEKS": DEV_VAULT_KEK in self.vault.keks.values(),
+            "HUB_TEMPORAL__CODEC_KEYS": DEV_TEMPORAL_CODEC_KEY in self.temporal.codec_keys.values(),
         }
         unset = [name for name, is_placeholder in placeholders.items() if is_placeholder]
         if unset:

@@ -7,19 +7,27 @@ import re
 
 from sqlmodel import Session
 from temporalio.client import Client
-from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.common import (
+    SearchAttributePair,
+    TypedSearchAttributes,
+    WorkflowIDConflictPolicy,
+    WorkflowIDReusePolicy,
+)
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from connectors.sdk import DecisionPollDecl
 from hub._state import HubState
 from hub.errors import InvalidInput, TargetUnavailable
 from hub.forms import FORMS, FormSpec, parse_answers
+from hub.settings import TemporalSettings
 from hub.store import (
     Submission,
     create_submission,
     get_scoped_resident,
     resident_facts,
 )
+from workflows import codec, search
+from workflows._hours import OfficeHours
 from workflows.models import DecisionPlan, RetryDecl, SubmissionInput, TargetPlan
 from workflows.queues import ORCHESTRATION
 from workflows.submission import SubmissionWorkflow
@@ -89,6 +97,14 @@ async def start_fan_out(*, state: HubState, submission: Submission) -> None:
             task_queue=ORCHESTRATION,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            # What operators filter by in the Temporal UI: codes, never who it is for.
+            search_attributes=TypedSearchAttributes(
+                [
+                    SearchAttributePair(search.COMMUNITY, submission.community_code),
+                    SearchAttributePair(search.FORM, submission.form_id),
+                    SearchAttributePair(search.TARGETS, submission.targets.split(",")),
+                ]
+            ),
         )
 
 
@@ -103,9 +119,20 @@ def _workflow_input(state: HubState, form: FormSpec, submission: Submission) -> 
                 heartbeat_timeout_s=manifest.heartbeat_timeout_s,
                 retry=RetryDecl(**manifest.retry.model_dump()),
                 decisions=_decision_plan(state, manifest.decisions),
+                office_hours=(
+                    OfficeHours(**manifest.office_hours.model_dump())
+                    if manifest.office_hours
+                    else None
+                ),
             )
         )
-    return SubmissionInput(submission_id=submission.id, form_title=form.title, targets=plans)
+    return SubmissionInput(
+        submission_id=submission.id,
+        form_title=form.title,
+        targets=plans,
+        community_code=submission.community_code,
+        form_id=submission.form_id,
+    )
 
 
 def _decision_plan(state: HubState, declared: DecisionPollDecl | None) -> DecisionPlan | None:
@@ -119,9 +146,10 @@ def _decision_plan(state: HubState, declared: DecisionPollDecl | None) -> Decisi
     )
 
 
-async def connect_temporal(address: str, namespace: str) -> Client:
-    from temporalio.contrib.pydantic import pydantic_data_converter
-
+async def connect_temporal(settings: TemporalSettings) -> Client:
+    """The hub's client: payloads it sends are encrypted, and those it reads decrypted."""
     return await Client.connect(
-        address, namespace=namespace, data_converter=pydantic_data_converter
+        settings.address,
+        namespace=settings.namespace,
+        data_converter=codec.data_converter(settings.codec_keys, settings.codec_current_key),
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import date, timedelta
 from decimal import Decimal
@@ -27,11 +28,13 @@ from connectors.sdk import (
     DeliveryBrowsers,
     DeliveryContext,
     Receipt,
+    RetryPolicyDecl,
     TracksDecisions,
     scrub_trace,
 )
 from hub.crypto import FieldCipher
 from hub.errors import (
+    NEEDS_IT,
     ConfigurationError,
     CredentialsRejected,
     HubError,
@@ -43,9 +46,11 @@ from hub.store import (
     DeliveryDecision,
     DeliveryResult,
     Submission,
+    answer_human_task,
     drop_delegated_tokens,
     mark_delivery_needs_login,
     mark_delivery_running,
+    mark_delivery_waiting,
     record_delivery_decision,
     record_delivery_result,
     save_evidence,
@@ -54,6 +59,7 @@ from hub.store import (
     submission_data,
 )
 from hub.vault import Vault
+from workflows._asking import HumanAsker
 from workflows._credentials import CredentialAccess
 from workflows._sso import SsoTokenAccess
 from workflows.models import (
@@ -61,8 +67,10 @@ from workflows.models import (
     DecisionOutput,
     DeliverInput,
     DeliverOutput,
+    HumanAnswer,
     MarkNeedsLoginInput,
     MarkRunningInput,
+    MarkWaitingInput,
     RecordDecisionInput,
     RecordInput,
     SettleCredentialInput,
@@ -125,26 +133,64 @@ class HubActivities:
                 message=data.message,
             )
 
+    @activity.defn(name="mark_delivery_waiting")
+    def mark_waiting(self, data: MarkWaitingInput) -> None:
+        with session_scope(self._engine) as session:
+            mark_delivery_waiting(
+                session=session,
+                submission_id=data.submission_id,
+                target=data.connector_id,
+                status=data.status,
+                message=data.message,
+            )
+
+    @activity.defn(name="record_human_answer")
+    def record_human_answer(self, data: HumanAnswer) -> None:
+        """Her answer to a robot's question, kept encrypted for the robot waiting on it."""
+        with session_scope(self._engine) as session:
+            try:
+                answer_human_task(
+                    session=session,
+                    cipher=self._cipher,
+                    task_id=data.task_id,
+                    answer=data.answer,
+                    by=data.answered_by,
+                )
+            except HubError as exc:
+                raise to_application_error(exc) from None
+
     @activity.defn(name="record_delivery_result")
     def record_result(self, data: RecordInput) -> None:
         connector = self._connectors[data.connector_id]
-        word = _OUTCOME_WORDS[data.outcome.status]
+        outcome = data.outcome
+        word = _OUTCOME_WORDS[outcome.status]
         with session_scope(self._engine) as session:
             # A delegated token has done its work (or never will): it goes with the outcome.
             drop_delegated_tokens(
                 session=session, submission_id=data.submission_id, connector_id=data.connector_id
             )
-            record_delivery_result(
+            recorded = record_delivery_result(
                 session=session,
                 submission_id=data.submission_id,
                 target=data.connector_id,
                 summary=f"{data.form_title} → {connector.manifest.name}：{word}",
                 result=DeliveryResult(
-                    status=data.outcome.status,
-                    receipt_no=data.outcome.receipt_no,
-                    evidence_id=data.outcome.evidence_id,
-                    message=data.outcome.message,
+                    status=outcome.status,
+                    receipt_no=outcome.receipt_no,
+                    evidence_id=outcome.evidence_id,
+                    message=outcome.message,
+                    error_type=outcome.error_type,
                 ),
+            )
+        # After the commit, and only the first time: a rerun of this activity alerts no one twice.
+        # Ids and the error type only: the message is the worker's, and IT reads the ops page.
+        if recorded and outcome.status == "failed" and outcome.error_type in NEEDS_IT:
+            log.error(
+                "delivery %s:%s needs IT: %s (%s)",
+                data.submission_id,
+                data.connector_id,
+                outcome.error_type,
+                connector.manifest.name,
             )
 
     @activity.defn(name="record_decision")
@@ -172,7 +218,10 @@ class HubActivities:
         connector = self._connectors[data.connector_id]
         application = await asyncio.to_thread(self._load_application, data.submission_id)
         ctx, access = self._context(data.submission_id, data.connector_id, connector, "deliver")
-        receipt: Receipt = await self._guarded(ctx, connector.deliver(ctx, application), access)
+        try:
+            receipt: Receipt = await self._guarded(ctx, connector.deliver(ctx, application), access)
+        except ApplicationError as err:
+            raise _with_jitter(err, connector.manifest.retry, activity.info().attempt) from None
         return DeliverOutput(
             status="succeeded",
             receipt_no=receipt.receipt_no,
@@ -254,13 +303,22 @@ class HubActivities:
                 activity=use,
                 submission_id=submission_id,
             )
+        # Her answers to the target's questions (a CAPTCHA): asked through the portal.
+        asker = HumanAsker(
+            engine=self._engine,
+            cipher=self._cipher,
+            submission_id=submission_id,
+            manifest=connector.manifest,
+            heartbeat=activity.heartbeat,
+        )
         ctx = DeliveryContext(
             idempotency_key=f"{submission_id}:{connector_id}",
             config=self._configs.get(connector_id, {}),
-            heartbeat=activity.heartbeat,
+            heartbeat=asker.heartbeat,
             save_evidence=self._evidence_saver(submission_id, connector_id),
             browsers=self._delivery_browsers(connector),
             previous=details[0] if details and isinstance(details[0], dict) else {},
+            ask_human=asker,
         )
         if isinstance(access, CredentialAccess):
             ctx.credentials = access
@@ -389,6 +447,31 @@ async def _no_evidence(content: bytes, content_type: str) -> str:
 
 def _day(iso: str | None) -> date | None:
     return None if iso is None else date.fromisoformat(iso)
+
+
+def jittered_delay(retry: RetryPolicyDecl, attempt: int, rng: random.Random) -> float:
+    """Seconds before the attempt after `attempt`: the connector's exponential backoff, capped,
+    then spread over its upper half, so deliveries failed by one outage don't all come back to
+    the target in the same second."""
+    backoff = min(
+        retry.maximum_interval_s, retry.initial_interval_s * retry.backoff ** (attempt - 1)
+    )
+    return backoff / 2 + rng.uniform(0, backoff / 2)
+
+
+def _with_jitter(err: ApplicationError, retry: RetryPolicyDecl, attempt: int) -> ApplicationError:
+    """A retryable failure with its wait jittered (Temporal's own backoff has no jitter); one
+    whose target said when to come back (Retry-After) keeps that wait."""
+    if err.non_retryable or err.next_retry_delay is not None:
+        return err
+    return ApplicationError(
+        err.message,
+        type=err.type,
+        next_retry_delay=timedelta(seconds=jittered_delay(retry, attempt, _RNG)),
+    )
+
+
+_RNG = random.Random()
 
 
 def _classify_browser_error(exc: PlaywrightError) -> HubError:

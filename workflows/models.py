@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
+from workflows._hours import OfficeHours
+
 
 class RetryDecl(BaseModel):
     initial_interval_s: float
@@ -30,12 +32,26 @@ class TargetPlan(BaseModel):
     decisions: DecisionPlan | None = None  # None: the target never reports a decision
     #: auth="sso" targets: how long a delivery whose token expired waits for her to log in again.
     relogin_wait_s: float = 3 * 86400.0
+    #: When the target takes filings (China time); None: around the clock.
+    office_hours: OfficeHours | None = None
 
 
 class SubmissionInput(BaseModel):
     submission_id: str
     form_title: str
     targets: list[TargetPlan]
+    # For operators' searches (search attributes): codes, never personal data. Absent in
+    # workflows started before they were set.
+    community_code: str | None = None
+    form_id: str | None = None
+
+
+class DeliveryInput(BaseModel):
+    """One target's delivery of a submission (the DeliveryWorkflow's input)."""
+
+    submission_id: str
+    form_title: str
+    target: TargetPlan
 
 
 class DeliverInput(BaseModel):
@@ -88,6 +104,21 @@ class RecordDecisionInput(BaseModel):
 class MarkRunningInput(BaseModel):
     submission_id: str
     connector_id: str
+
+
+class HumanAnswer(BaseModel):
+    """Her answer to a robot's question (the delivery workflow's update `answer_human`)."""
+
+    task_id: str
+    answer: str  # a CAPTCHA or SMS code: never personal data
+    answered_by: str  # her username
+
+
+class MarkWaitingInput(BaseModel):
+    submission_id: str
+    connector_id: str
+    status: str  # waiting_hours | needs_login | needs_human
+    message: str  # Chinese, for the worker; no personal data
 
 
 class MarkNeedsLoginInput(BaseModel):

@@ -8,18 +8,31 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from typing import Any
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
-from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.common import RetryPolicy, SearchAttributePair, TypedSearchAttributes
+from temporalio.exceptions import ActivityError, ApplicationError, ChildWorkflowError
 
 with workflow.unsafe.imports_passed_through():
+    from workflows import search
+    from workflows.delivery import (
+        NON_RETRYABLE,
+        RELOGIN_TIMED_OUT,
+        STORE_RETRY,
+        DeliveryWorkflow,
+        delivery_id,
+        delivery_retry_policy,
+        failed_outcome,
+        unknown_decision,
+    )
     from workflows.models import (
         CheckDecisionInput,
         DecisionOutput,
         DecisionPlan,
         DeliverInput,
         DeliverOutput,
+        DeliveryInput,
         MarkNeedsLoginInput,
         MarkRunningInput,
         RecordDecisionInput,
@@ -30,24 +43,15 @@ with workflow.unsafe.imports_passed_through():
     )
     from workflows.queues import ORCHESTRATION, connector_queue
 
-#: Errors a retry cannot fix; they go straight back to the worker or to IT.
-NON_RETRYABLE = [
-    "BusinessRejection",
-    "RobotBroken",
-    "CredentialsRejected",
-    "ConfigurationError",
-    "SsoLoginRequired",
-]
 #: Version marker: workflows started before decisions were awaited must replay without them.
 AWAIT_DECISIONS = "await-decisions"
 #: Version marker: before it, a delivery whose single-sign-on token had expired simply failed.
 SSO_RELOGIN = "sso-relogin"
+#: Version marker: before it, this workflow ran each target's activities itself; since, each
+#: target is a DeliveryWorkflow child (workflows/delivery.py) on the connector's own queue.
+CHILD_PER_TARGET = "child-per-target"
 #: The signal the portal sends once the worker has logged in again (hub/delegation.py).
 RENEWED_SIGNAL = "sso_renewed"
-RELOGIN_TIMED_OUT = "等待重新登录超时，请重新提交"
-_STORE_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30)
-)
 
 
 @workflow.defn
@@ -55,20 +59,62 @@ class SubmissionWorkflow:
     def __init__(self) -> None:
         #: Targets whose single-sign-on token she renewed since their delivery last asked.
         self._renewed: set[str] = set()
+        #: connector id -> its delivery's workflow id, once started (child-per-target).
+        self._children: dict[str, str] = {}
 
     @workflow.signal(name=RENEWED_SIGNAL)
-    def sso_renewed(self, connector_id: str) -> None:
-        self._renewed.add(connector_id)
+    async def sso_renewed(self, connector_id: str) -> None:
+        child = self._children.get(connector_id)
+        if child is None:
+            self._renewed.add(connector_id)
+            return
+        # The portal signals the submission; the delivery that waits for her is its child.
+        await workflow.get_external_workflow_handle(child).signal(RENEWED_SIGNAL)
 
     @workflow.run
     async def run(self, data: SubmissionInput) -> SubmissionOutput:
-        outcomes = await asyncio.gather(*(self._deliver(data, t) for t in data.targets))
+        # Workflows started before children replay as they ran (self._deliver).
+        patched = workflow.patched(CHILD_PER_TARGET)
+        deliver = self._deliver_in_child if patched else self._deliver
+        outcomes = await asyncio.gather(*(deliver(data, t) for t in data.targets))
         return SubmissionOutput(
             submission_id=data.submission_id,
             outcomes={t.connector_id: o for t, o in zip(data.targets, outcomes, strict=True)},
         )
 
+    async def _deliver_in_child(self, data: SubmissionInput, target: TargetPlan) -> DeliverOutput:
+        child_id = delivery_id(data.submission_id, target.connector_id)
+        attributes: list[SearchAttributePair[Any]] = [
+            SearchAttributePair(search.TARGET, target.connector_id),
+            SearchAttributePair(search.STATUS, "pending"),
+            SearchAttributePair(search.NEEDS_HUMAN, False),
+        ]
+        if data.community_code:
+            attributes.append(SearchAttributePair(search.COMMUNITY, data.community_code))
+        if data.form_id:
+            attributes.append(SearchAttributePair(search.FORM, data.form_id))
+        handle = await workflow.start_child_workflow(
+            DeliveryWorkflow.run,
+            DeliveryInput(
+                submission_id=data.submission_id, form_title=data.form_title, target=target
+            ),
+            id=child_id,
+            task_queue=connector_queue(target.connector_id),
+            parent_close_policy=workflow.ParentClosePolicy.REQUEST_CANCEL,
+            search_attributes=TypedSearchAttributes(attributes),
+        )
+        self._children[target.connector_id] = child_id
+        try:
+            return await handle
+        except ChildWorkflowError as err:  # terminated or timed out by hand: nothing recorded
+            return DeliverOutput(
+                status="failed",
+                message="报送被中止，请重新提交",
+                error_type=type(err.cause).__name__ if err.cause else None,
+            )
+
     async def _deliver(self, data: SubmissionInput, target: TargetPlan) -> DeliverOutput:
+        """Before child-per-target: the delivery's steps in this workflow. Kept for replay."""
         while True:
             await self._mark_running(data, target)
             try:
@@ -80,7 +126,7 @@ class SubmissionWorkflow:
                     task_queue=connector_queue(target.connector_id),
                     start_to_close_timeout=timedelta(seconds=target.start_to_close_timeout_s),
                     heartbeat_timeout=timedelta(seconds=target.heartbeat_timeout_s),
-                    retry_policy=_retry_policy(target),
+                    retry_policy=delivery_retry_policy(target),
                     result_type=DeliverOutput,
                 )
             except ActivityError as err:
@@ -89,7 +135,7 @@ class SubmissionWorkflow:
                         continue  # she logged in again: the robot tries with her new token
                     outcome = DeliverOutput(status="failed", message=RELOGIN_TIMED_OUT)
                 else:
-                    outcome = _failed_outcome(err)
+                    outcome = failed_outcome(err)
             break
         await workflow.execute_activity(
             "record_delivery_result",
@@ -101,7 +147,7 @@ class SubmissionWorkflow:
             ),
             task_queue=ORCHESTRATION,
             start_to_close_timeout=timedelta(seconds=30),
-            retry_policy=_STORE_RETRY,
+            retry_policy=STORE_RETRY,
         )
         if (
             outcome.status == "succeeded"
@@ -118,7 +164,7 @@ class SubmissionWorkflow:
             MarkRunningInput(submission_id=data.submission_id, connector_id=target.connector_id),
             task_queue=ORCHESTRATION,
             start_to_close_timeout=timedelta(seconds=30),
-            retry_policy=_STORE_RETRY,
+            retry_policy=STORE_RETRY,
         )
 
     async def _wait_for_login(
@@ -137,7 +183,7 @@ class SubmissionWorkflow:
             ),
             task_queue=ORCHESTRATION,
             start_to_close_timeout=timedelta(seconds=30),
-            retry_policy=_STORE_RETRY,
+            retry_policy=STORE_RETRY,
         )
         try:
             await workflow.wait_condition(
@@ -179,7 +225,7 @@ class SubmissionWorkflow:
                 result_type=DecisionOutput,
             )
         except ActivityError as err:
-            decision = _unknown_decision(err)
+            decision = unknown_decision(err)
         await workflow.execute_activity(
             "record_decision",
             RecordDecisionInput(
@@ -190,35 +236,10 @@ class SubmissionWorkflow:
             ),
             task_queue=ORCHESTRATION,
             start_to_close_timeout=timedelta(seconds=30),
-            retry_policy=_STORE_RETRY,
+            retry_policy=STORE_RETRY,
         )
-
-
-def _retry_policy(target: TargetPlan) -> RetryPolicy:
-    return RetryPolicy(
-        initial_interval=timedelta(seconds=target.retry.initial_interval_s),
-        backoff_coefficient=target.retry.backoff,
-        maximum_interval=timedelta(seconds=target.retry.maximum_interval_s),
-        maximum_attempts=target.retry.maximum_attempts,
-        non_retryable_error_types=NON_RETRYABLE,
-    )
 
 
 def _needs_login(err: ActivityError) -> bool:
     cause = err.cause
     return isinstance(cause, ApplicationError) and cause.type == "SsoLoginRequired"
-
-
-def _failed_outcome(err: ActivityError) -> DeliverOutput:
-    cause = err.cause
-    if isinstance(cause, ApplicationError):
-        status = "rejected" if cause.type == "BusinessRejection" else "failed"
-        return DeliverOutput(status=status, message=cause.message, error_type=cause.type)
-    return DeliverOutput(status="failed", message="多次重试后仍未成功，请稍后重新提交")
-
-
-def _unknown_decision(err: ActivityError) -> DecisionOutput:
-    cause = err.cause
-    if isinstance(cause, ApplicationError) and cause.type in NON_RETRYABLE:
-        return DecisionOutput(result="unknown", reason=f"无法查询审核结果：{cause.message}")
-    return DecisionOutput(result="unknown", reason="等待期内目标系统未给出审核结果，请到该系统查询")

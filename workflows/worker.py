@@ -4,22 +4,25 @@ installed connector's queue, in one process (scale out by running several)."""
 from __future__ import annotations
 
 import asyncio
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Mapping
+from concurrent.futures import Executor, ThreadPoolExecutor
 
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Worker
 
-from connectors.sdk import BrowserPool, load_connectors
+from connectors.sdk import BrowserPool, Connector, Manifest, load_connectors
 from hub.connector_config import connector_configs
 from hub.crypto import FieldCipher
 from hub.logs import configure_logging
 from hub.settings import Settings, get_settings
 from hub.store import make_engine
 from hub.vault import Vault
+from workflows import codec
 from workflows.activities import HubActivities
 from workflows.credential_check import CredentialCheckWorkflow
+from workflows.delivery import DeliveryWorkflow
 from workflows.queues import ORCHESTRATION, connector_queue
+from workflows.search import ensure_search_attributes
 from workflows.submission import SubmissionWorkflow
 
 
@@ -27,8 +30,11 @@ async def run_worker(settings: Settings, *, ready: asyncio.Event | None = None) 
     client = await Client.connect(
         settings.temporal.address,
         namespace=settings.temporal.namespace,
-        data_converter=pydantic_data_converter,
+        data_converter=codec.data_converter(
+            settings.temporal.codec_keys, settings.temporal.codec_current_key
+        ),
     )
+    await ensure_search_attributes(client, settings.temporal.namespace)
     connectors = load_connectors()
     browsers = BrowserPool(
         executable=settings.browser.executable, headless=settings.browser.headless
@@ -42,40 +48,64 @@ async def run_worker(settings: Settings, *, ready: asyncio.Event | None = None) 
         browsers=browsers,
     )
     with ThreadPoolExecutor(max_workers=8) as store_pool:
-        workers = [
-            Worker(
-                client,
-                task_queue=ORCHESTRATION,
-                workflows=[SubmissionWorkflow, CredentialCheckWorkflow],
-                activities=[
-                    activities.mark_running,
-                    activities.mark_needs_login,
-                    activities.record_result,
-                    activities.record_decision,
-                    activities.settle_credential_check,
-                ],
-                activity_executor=store_pool,
-            )
-        ]
-        workers += [
-            Worker(
-                client,
-                task_queue=connector_queue(connector_id),
-                activities=[
-                    activities.deliver,
-                    activities.check_decision,
-                    activities.verify_credentials,
-                ],
-                max_concurrent_activities=connector.manifest.concurrency,
-            )
-            for connector_id, connector in connectors.items()
-        ]
+        workers = hub_workers(client, activities, connectors, store_pool)
         if ready is not None:
             ready.set()
         try:
             await asyncio.gather(*(w.run() for w in workers))
         finally:
             await browsers.close()
+
+
+def hub_workers(
+    client: Client,
+    activities: HubActivities,
+    connectors: Mapping[str, Connector],
+    store_pool: Executor,
+) -> list[Worker]:
+    """The orchestration queue's worker and one per connector's queue, as this process runs
+    them (tests build theirs here too, so they run what production runs)."""
+    orchestration = Worker(
+        client,
+        task_queue=ORCHESTRATION,
+        workflows=[SubmissionWorkflow, CredentialCheckWorkflow],
+        activities=[
+            activities.mark_running,
+            activities.mark_waiting,
+            activities.mark_needs_login,
+            activities.record_human_answer,
+            activities.record_result,
+            activities.record_decision,
+            activities.settle_credential_check,
+        ],
+        activity_executor=store_pool,
+    )
+    return [
+        orchestration,
+        *(
+            Worker(
+                client,
+                task_queue=connector_queue(connector_id),
+                # Each target's deliveries run beside its activities: scale a busy target's
+                # robots by running more workers, and its deliveries come along.
+                workflows=[DeliveryWorkflow],
+                activities=[
+                    activities.deliver,
+                    activities.check_decision,
+                    activities.verify_credentials,
+                ],
+                max_concurrent_activities=connector.manifest.concurrency,
+                # The target's rate limit, kept by the server across every worker on the queue.
+                max_task_queue_activities_per_second=_per_second(connector.manifest),
+            )
+            for connector_id, connector in connectors.items()
+        ),
+    ]
+
+
+def _per_second(manifest: Manifest) -> float | None:
+    per_minute = manifest.rate_limit_per_minute
+    return None if per_minute is None else per_minute / 60
 
 
 def main() -> None:

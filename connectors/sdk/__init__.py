@@ -13,6 +13,7 @@ from connectors.sdk._connector import (
     TracksDecisions,
 )
 from connectors.sdk._forms import fill_by_labels, read_table
+from connectors.sdk._health import TargetHealth, check_targets
 from connectors.sdk._legacy import (
     SessionExpired,
     accept_dialogs,
@@ -50,8 +51,10 @@ __all__ = [
     "RetryPolicyDecl",
     "SessionExpired",
     "SCRUBBED",
+    "TargetHealth",
     "TracksDecisions",
     "accept_dialogs",
+    "check_targets",
     "fill_by_labels",
     "load_connectors",
     "read_table",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 
 class FieldDecl(BaseModel):
@@ -34,7 +34,8 @@ class DecisionPollDecl(BaseModel):
 
 
 class OfficeHoursDecl(BaseModel):
-    """When the target accepts filings, China time; outside them deliveries wait (and say so)."""
+    """When the target accepts filings, China time; outside them deliveries wait (and say so:
+    workflows/delivery.py)."""
 
     #: ISO weekdays it works, 1 = Monday.
     days: list[int] = [1, 2, 3, 4, 5]
@@ -52,12 +53,26 @@ class Manifest(BaseModel):
     business_type: str
     fields: list[FieldDecl]
     concurrency: int = 1
-    #: At most this many deliveries a minute to this target (None: no limit but concurrency).
+    #: At most this many activities a minute on this target's queue, across every worker (the
+    #: Temporal server keeps it). None: no limit but concurrency.
     rate_limit_per_minute: int | None = None
     #: None: the target is open around the clock.
     office_hours: OfficeHoursDecl | None = None
+    #: How long a robot waits, page open, for the worker to answer its question (ctx.ask_human);
+    #: then the delivery fails (on_human_timeout="fail") or is tried again later ("retry").
+    human_wait_s: float = 120.0
+    on_human_timeout: Literal["fail", "retry"] = "fail"
     start_to_close_timeout_s: float = 180.0
     heartbeat_timeout_s: float = 60.0
     retry: RetryPolicyDecl = RetryPolicyDecl()
     #: Set when the connector implements check_decision (the target reports review results).
     decisions: DecisionPollDecl | None = None
+
+    @model_validator(mode="after")
+    def _room_to_ask(self) -> Manifest:
+        if self.kind == "robot" and self.human_wait_s >= self.start_to_close_timeout_s:
+            raise ValueError(
+                "human_wait_s must be shorter than start_to_close_timeout_s: the robot waits for "
+                "the answer inside one attempt"
+            )
+        return self

@@ -27,7 +27,8 @@ MANIFEST = Manifest(
     ],
     concurrency=1,  # one session per account on this system
     # A national system, open around the clock: no office hours.
-    start_to_close_timeout_s=180,
+    start_to_close_timeout_s=900,  # room for the worker to read the CAPTCHA (human_wait_s)
+    human_wait_s=600,
     heartbeat_timeout_s=60,
     retry=RetryPolicyDecl(initial_interval_s=2, maximum_interval_s=60, maximum_attempts=8),
     # Reviewers decide within days; asking every 10 minutes, backing off to every 6 hours.

@@ -68,6 +68,9 @@ def _banner(stack: Stack, seconds: float) -> str:
 
   工作人员门户 Portal       {s.hub.url}
   Temporal Web UI           http://{s.temporal.host}:{s.temporal.ui_port}
+                            (载荷已加密。operator 登录门户后，在 UI 的 Codec Server 设置中
+                             选 Use my browser setting，填 {s.hub.url}/codec，
+                             打开 Include cross-origin credentials，即可看明文)
   Keycloak                  {s.keycloak.url}/admin
                             (admin / {s.keycloak.admin_password})
   省民政厅模拟系统          {s.simulators.civil_url}/records

@@ -143,6 +143,9 @@ class Stack:
                 "--namespace",
                 t.namespace,
                 "--ui-disable-news-fetch",
+                # The UI decrypts payloads through the hub, for operators (hub/api/_codec.py).
+                "--ui-codec-endpoint",
+                f"{self.settings.hub.url}/codec",
                 "--log-level",
                 "warn",
             ],

@@ -39,6 +39,7 @@ from hub.store import (
     household_detail,
     household_members,
     masked_phone,
+    open_tasks,
     overview,
     record_event,
     resident_facts,
@@ -49,6 +50,7 @@ from hub.store import (
     vehicles_owned_by,
     view_submission,
 )
+from identity import Principal
 
 router = APIRouter(include_in_schema=False)
 
@@ -307,6 +309,22 @@ def submission_page(
     session: SessionDep,
     portal: PortalSessionDep,
 ) -> HTMLResponse:
+    return render_submission(
+        request, submission_id, user=user, state=state, session=session, portal=portal
+    )
+
+
+def render_submission(
+    request: Request,
+    submission_id: str,
+    *,
+    user: Principal,
+    state: HubState,
+    session: Session,
+    portal: Any,
+    task_error: str | None = None,
+) -> HTMLResponse:
+    """The submission's page; task_error: why her answer to a robot's question was refused."""
     submission = get_scoped_submission(
         session=session, submission_id=submission_id, community=community_of(user)
     )
@@ -318,10 +336,13 @@ def submission_page(
         request,
         "submission.html",
         portal,
+        status_code=422 if task_error else 200,
         submission=view,
         target_names=names,
         reporting=reporting,
         form=FORMS[submission.form_id],
         relogin_targets=delegation.sso_targets(state, submission),
         is_submitter=submission.created_by == user.username,
+        tasks={t.target: t for t in open_tasks(session=session, submission_id=submission.id)},
+        task_error=task_error,
     )

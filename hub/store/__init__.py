@@ -63,6 +63,16 @@ from hub.store._households import (
     update_house,
     update_household,
 )
+from hub.store._human import (
+    OpenTask,
+    answer_human_task,
+    check_answer,
+    expire_human_task,
+    human_task_answer,
+    human_task_image,
+    open_human_task,
+    open_tasks,
+)
 from hub.store._models import (
     Community,
     Delivery,
@@ -84,7 +94,9 @@ from hub.store._models_daily import (
     ResidentTag,
     Vehicle,
 )
+from hub.store._models_human import HumanTask
 from hub.store._models_vault import Credential, CredentialUse, DelegatedToken, RobotLogin
+from hub.store._ops import Attention, AttentionRow, delivery_counts, needing_it
 from hub.store._overview import CommunityFigures, communities_under, overview
 from hub.store._residents import (
     ResidentCreate,
@@ -119,6 +131,7 @@ from hub.store._submissions import (
     load_evidence,
     mark_delivery_needs_login,
     mark_delivery_running,
+    mark_delivery_waiting,
     record_delivery_decision,
     record_delivery_result,
     save_evidence,
@@ -146,7 +159,20 @@ from hub.store._things import (
 from hub.store._timeline import TimelineEntry, timeline
 
 __all__ = [
+    "HumanTask",
+    "OpenTask",
+    "answer_human_task",
+    "check_answer",
+    "expire_human_task",
+    "human_task_answer",
+    "human_task_image",
+    "open_human_task",
+    "open_tasks",
     "AccountView",
+    "Attention",
+    "AttentionRow",
+    "delivery_counts",
+    "needing_it",
     "Credential",
     "DelegatedToken",
     "RobotLogin",
@@ -257,6 +283,7 @@ __all__ = [
     "load_evidence",
     "make_engine",
     "mark_delivery_needs_login",
+    "mark_delivery_waiting",
     "mark_delivery_running",
     "masked_phone",
     "migrate",

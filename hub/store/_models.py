@@ -91,11 +91,14 @@ class Delivery(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     submission_id: str = Field(foreign_key="submission.id", index=True)
     target: str
-    status: str = "pending"  # pending | running | succeeded | rejected | failed
+    status: str = "pending"  # pending | running | needs_login | succeeded | rejected | failed
     receipt_no: str | None = None
     evidence_id: str | None = None
     message: str | None = None  # shown to the worker; never personal data
-    updated_at: datetime = Field(default_factory=utcnow)
+    #: What ended a failed delivery: the error's class name (RobotBroken, TargetUnavailable…);
+    #: the ops page lists those only IT can mend, and counts the last week's by updated_at.
+    error_type: str | None = Field(default=None, index=True)
+    updated_at: datetime = Field(default_factory=utcnow, index=True)
     # The target's review decision, brought back after it accepted the application (回流).
     decision: str | None = None  # approved | rejected | unknown (no answer within the wait)
     decision_amount_fen: int | None = None  # approved amount in fen: exact, no float rounding

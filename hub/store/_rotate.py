@@ -18,7 +18,9 @@ from sqlalchemy import Column, ColumnElement, Engine, LargeBinary, Table, func, 
 from sqlmodel import SQLModel
 
 from hub.crypto import FieldCipher
+from hub.store._human import ANSWER_CONTEXT, IMAGE_CONTEXT
 from hub.store._models import Evidence, PortalSession, Resident, Submission
+from hub.store._models_human import HumanTask
 from hub.store._residents import ID_CONTEXT, NAME_CONTEXT, PHONE_CONTEXT
 
 
@@ -62,6 +64,8 @@ ENCRYPTED_COLUMNS: tuple[EncryptedColumn, ...] = (
     EncryptedColumn(Evidence, "blob_enc", "evidence.blob"),
     EncryptedColumn(PortalSession, "profile_enc", "session.profile"),
     EncryptedColumn(PortalSession, "tokens_enc", "session.tokens"),
+    EncryptedColumn(HumanTask, "image_enc", IMAGE_CONTEXT),
+    EncryptedColumn(HumanTask, "answer_enc", ANSWER_CONTEXT),
 )
 
 

@@ -65,6 +65,7 @@ class DeliveryResult(BaseModel):
     receipt_no: str | None = None
     evidence_id: str | None = None
     message: str | None = None
+    error_type: str | None = None  # failed: the error's class name, e.g. RobotBroken
 
 
 class DeliveryDecision(BaseModel):
@@ -179,9 +180,28 @@ def mark_delivery_needs_login(
     *, session: Session, submission_id: str, target: str, message: str
 ) -> None:
     """The target needs the submitter to log in again before the robot can go on as her."""
+    mark_delivery_waiting(
+        session=session,
+        submission_id=submission_id,
+        target=target,
+        status="needs_login",
+        message=message,
+    )
+
+
+#: What a delivery may wait for, shown to the worker with the message saying until when.
+WAITING = frozenset({"needs_login", "waiting_hours", "needs_human"})
+
+
+def mark_delivery_waiting(
+    *, session: Session, submission_id: str, target: str, status: str, message: str
+) -> None:
+    """The delivery waits (for her to log in again, for the target's office hours), and says why."""
+    if status not in WAITING:
+        raise ValueError(f"not a waiting status: {status}")
     delivery = _delivery(session, submission_id, target)
     if delivery.status not in TERMINAL:
-        delivery.status = "needs_login"
+        delivery.status = status
         delivery.message = message
         delivery.updated_at = utcnow()
         session.add(delivery)
@@ -189,19 +209,21 @@ def mark_delivery_needs_login(
 
 def record_delivery_result(
     *, session: Session, submission_id: str, target: str, summary: str, result: DeliveryResult
-) -> None:
+) -> bool:
     """Write one target's result back to the store and the resident's timeline, once.
 
     Activities may run twice (a worker dies after writing, before reporting); a result already
-    recorded is left as it is, so the timeline gets one entry per target.
+    recorded is left as it is, so the timeline gets one entry per target. Returns whether this
+    call recorded it.
     """
     delivery = _delivery(session, submission_id, target)
     if delivery.status in TERMINAL:
-        return
+        return False
     delivery.status = result.status
     delivery.receipt_no = result.receipt_no
     delivery.evidence_id = result.evidence_id
     delivery.message = result.message
+    delivery.error_type = result.error_type
     delivery.updated_at = utcnow()
     session.add(delivery)
     submission = session.get(Submission, submission_id)
@@ -218,6 +240,7 @@ def record_delivery_result(
             evidence_id=result.evidence_id,
         )
     )
+    return True
 
 
 def record_delivery_decision(

@@ -3,12 +3,15 @@ hub), on free ports with a fresh data directory, once per test session."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from pathlib import Path
 
 import httpx
 import pytest
+from google.protobuf import json_format
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+from temporalio.api.common.v1 import Payload, Payloads
+from temporalio.converter import PayloadCodec
 
 from connectors.sdk import CHROMIUM_ARGS
 from hub.devstack import Stack
@@ -25,6 +28,7 @@ from tests._servers import free_ports
 
 ROOT = Path(__file__).resolve().parents[2]
 PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
 
 
 @pytest.fixture(scope="session")
@@ -59,10 +63,15 @@ async def browser() -> AsyncIterator[Browser]:
 
 
 async def portal_login(
-    browser: Browser, stack: Stack, username: str, lands_on: str = "/residents"
+    browser: Browser,
+    stack: Stack,
+    username: str,
+    lands_on: str = "/residents",
+    viewport: dict[str, int] = PHONE,
 ) -> tuple[BrowserContext, Page]:
-    """Open the portal on a phone-sized screen and log in through Keycloak's own login page."""
-    context = await browser.new_context(viewport=PHONE, locale="zh-CN")
+    """Open the portal on a phone-sized screen (or another) and log in through Keycloak's own
+    login page."""
+    context = await browser.new_context(viewport=viewport, locale="zh-CN")
     page = await context.new_page()
     await page.goto(stack.settings.hub.url + "/")
     assert page.url.startswith(stack.settings.keycloak.url), "the portal sends her to Keycloak"
@@ -90,3 +99,21 @@ def bearer(stack: Stack, username: str) -> dict[str, str]:
 def sim_records(url: str) -> list[dict[str, str]]:
     records: list[dict[str, str]] = httpx.get(f"{url}/_sim/records", timeout=10).json()
     return records
+
+
+class HubCodec(PayloadCodec):
+    """The hub's codec endpoint (/codec), called as the Temporal UI calls it."""
+
+    def __init__(self, stack: Stack, headers: dict[str, str]) -> None:
+        self.url = f"{stack.settings.hub.url}/codec"
+        self.headers = headers | {"X-Namespace": stack.settings.temporal.namespace}
+
+    async def decode(self, payloads: Sequence[Payload]) -> list[Payload]:
+        body = json_format.MessageToDict(Payloads(payloads=payloads))
+        async with httpx.AsyncClient(timeout=30) as http:
+            answer = await http.post(f"{self.url}/decode", json=body, headers=self.headers)
+        assert answer.status_code == 200, answer.text
+        return list(json_format.ParseDict(answer.json(), Payloads()).payloads)
+
+    async def encode(self, payloads: Sequence[Payload]) -> list[Payload]:
+        raise NotImplementedError("only decoding is tested end to end")

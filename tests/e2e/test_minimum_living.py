@@ -20,8 +20,9 @@ from temporalio.client import Client
 from hub.demo import demo_id_number
 from hub.devstack import Stack
 from hub.submitting import workflow_id
-from tests._temporal_history import history_text
+from tests._temporal_history import decoded_history_text, history_text, payload_encodings
 from tests.e2e._stack import bearer, portal_login, sim_records
+from workflows.codec import EncryptionCodec
 
 pytestmark = pytest.mark.e2e
 
@@ -155,8 +156,12 @@ async def _assert_no_tokens_in_history_or_logs(stack: Stack, submission_id: str)
     temporal = stack.settings.temporal
     client = await Client.connect(temporal.address, namespace=temporal.namespace)
     history = await client.get_workflow_handle(workflow_id(submission_id)).fetch_history()
-    text = history_text(history)
-    assert submission_id in text  # the control: the history is the one searched
+    assert set(payload_encodings(history)) == {"binary/encrypted"}  # as Temporal keeps it
+    assert not JWT.search(history_text(history))
+    # And as a client holding the keys reads it (the hub, a worker).
+    keys = EncryptionCodec(keys=temporal.codec_keys, current=temporal.codec_current_key)
+    text = await decoded_history_text(history, keys)
+    assert submission_id in text and '"connector_id": ' in text  # the control: decoded
     assert not JWT.search(text)
     logs: list[Path] = sorted(stack.log_dir.glob("*.log"))
     assert logs

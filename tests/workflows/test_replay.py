@@ -10,32 +10,39 @@ from pathlib import Path
 import pytest
 from temporalio import workflow
 from temporalio.client import WorkflowHistory
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
+from tests.workflows.conftest import CODEC_SETTINGS
 from tests.workflows.record_histories import HISTORIES, SCENARIOS
+from workflows import codec
+from workflows.delivery import DeliveryWorkflow
 from workflows.models import SubmissionInput, SubmissionOutput, TargetPlan
 from workflows.submission import SubmissionWorkflow
 
 RECORDED = sorted(HISTORIES.glob("*.json"))
+#: As the workers read histories: encrypted payloads decrypted, older plain ones as they are.
+CONVERTER = codec.data_converter(CODEC_SETTINGS.codec_keys, CODEC_SETTINGS.codec_current_key)
 
 
 def _history(path: Path) -> WorkflowHistory:
     return WorkflowHistory.from_json(path.stem, path.read_text())
 
 
-def test_every_scenario_was_recorded_for_the_first_version():
-    assert {p.stem for p in RECORDED} >= {f"v1-{name}" for name in SCENARIOS}
+def test_every_scenario_was_recorded_for_each_version():
+    stems = {p.stem for p in RECORDED}
+    assert stems >= {f"v1-{name}" for name in SCENARIOS}  # one workflow did everything
+    assert stems >= {f"v2-{name}" for name in SCENARIOS}  # a child per target
+    assert "v2-sso-relogin-delivery-sso_sys" in stems
 
 
 @pytest.mark.parametrize("path", RECORDED, ids=[p.stem for p in RECORDED])
 async def test_recorded_history_replays_on_todays_code(path: Path):
-    replayer = Replayer(workflows=[SubmissionWorkflow], data_converter=pydantic_data_converter)
+    replayer = Replayer(workflows=[SubmissionWorkflow, DeliveryWorkflow], data_converter=CONVERTER)
     result = await replayer.replay_workflow(_history(path), raise_on_replay_failure=False)
     assert result.replay_failure is None, f"{path.name}: {result.replay_failure}"
 
 
-@workflow.defn(name="SubmissionWorkflow")
+@workflow.defn(name="SubmissionWorkflow", sandboxed=False)  # defined in a test module
 class _FirstStepDropped(SubmissionWorkflow):
     """Today's workflow with its first step (marking deliveries running) left out, unpatched."""
 
@@ -48,7 +55,7 @@ class _FirstStepDropped(SubmissionWorkflow):
 
 
 async def test_a_change_without_a_patch_is_caught():
-    replayer = Replayer(workflows=[_FirstStepDropped], data_converter=pydantic_data_converter)
+    replayer = Replayer(workflows=[_FirstStepDropped], data_converter=CONVERTER)
     result = await replayer.replay_workflow(
         _history(HISTORIES / "v1-fan-out-with-decision.json"), raise_on_replay_failure=False
     )

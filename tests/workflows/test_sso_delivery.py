@@ -29,7 +29,6 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
 from connectors.sdk import SCRUBBED, BrowserPool
 from connectors.social_assistance import connector as social_assistance
@@ -49,7 +48,7 @@ from hub.store._models_audit import AuditEntry
 from hub.vault import Vault
 from simulators import create_social_assistance_app
 from tests._servers import serve
-from tests._temporal_history import history_text
+from tests._temporal_history import client_codec, decoded_history_text, payload_encodings
 from tests._tokens import TokenMint
 from tests._traces import failure_traces
 from tests.factories import (
@@ -61,9 +60,11 @@ from tests.factories import (
     valid_id_number,
 )
 from workflows.activities import HubActivities
+from workflows.delivery import delivery_id
 from workflows.models import RetryDecl, SubmissionInput, SubmissionOutput, TargetPlan
-from workflows.queues import ORCHESTRATION, connector_queue
+from workflows.queues import ORCHESTRATION
 from workflows.submission import SubmissionWorkflow
+from workflows.worker import hub_workers
 
 #: A JSON web token: base64url of '{"' (header), a dot, base64url of '{"' (claims).
 JWT = re.compile(r"eyJ[\w-]+\.eyJ[\w-]+")
@@ -146,7 +147,8 @@ class Hub:
 
     async def start(self, submission_id: str) -> WorkflowHandle[Any, SubmissionOutput]:
         workflow_id = f"submission-{submission_id}"
-        self.workflow_ids.append(workflow_id)
+        # The submission and its delivery (a child workflow): both histories are searched.
+        self.workflow_ids += [workflow_id, delivery_id(submission_id, "social_assistance")]
         return await self.env.client.start_workflow(
             SubmissionWorkflow.run,
             SubmissionInput(
@@ -185,7 +187,9 @@ class Hub:
     async def assert_no_tokens_in_temporal(self) -> None:
         for workflow_id in self.workflow_ids:
             history = await self.env.client.get_workflow_handle(workflow_id).fetch_history()
-            text = history_text(history)
+            # Stored encrypted (workflows/codec.py); searched as a client with the keys reads it.
+            assert set(payload_encodings(history)) == {"binary/encrypted"}
+            text = await decoded_history_text(history, client_codec(self.env.client))
             assert '"connector_id": "social_assistance"' in text  # the control
             assert not JWT.search(text)  # no token of any kind, minted here or not
             for token in self.tokens:
@@ -243,24 +247,11 @@ async def hub(
     )
     with ThreadPoolExecutor(4) as store_pool:
         async with AsyncExitStack() as running:
-            for worker in (
-                Worker(
-                    temporal_env.client,
-                    task_queue=ORCHESTRATION,
-                    workflows=[SubmissionWorkflow],
-                    activities=[
-                        activities.mark_running,
-                        activities.mark_needs_login,
-                        activities.record_result,
-                        activities.record_decision,
-                    ],
-                    activity_executor=store_pool,
-                ),
-                Worker(
-                    temporal_env.client,
-                    task_queue=connector_queue("social_assistance"),
-                    activities=[activities.deliver, activities.check_decision],
-                ),
+            for worker in hub_workers(
+                temporal_env.client,
+                activities,
+                {"social_assistance": social_assistance},
+                store_pool,
             ):
                 await running.enter_async_context(worker)
             yield Hub(engine, cipher, vault, temporal_env, mint, social_url)

@@ -13,6 +13,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from workflows.delivery import DeliveryWorkflow
 from workflows.models import (
     CheckDecisionInput,
     DecisionOutput,
@@ -21,6 +22,7 @@ from workflows.models import (
     DeliverOutput,
     MarkNeedsLoginInput,
     MarkRunningInput,
+    MarkWaitingInput,
     RecordDecisionInput,
     RecordInput,
     RetryDecl,
@@ -45,6 +47,11 @@ class FakeTargets:
         self.decided: list[RecordDecisionInput] = []
         self.running: list[str] = []
         self.needs_login: list[MarkNeedsLoginInput] = []
+        self.waiting: list[MarkWaitingInput] = []
+
+    @activity.defn(name="mark_delivery_waiting")
+    def mark_waiting(self, data: MarkWaitingInput) -> None:
+        self.waiting.append(data)
 
     @activity.defn(name="mark_delivery_needs_login")
     def mark_needs_login(self, data: MarkNeedsLoginInput) -> None:
@@ -121,6 +128,7 @@ def _workers(env: WorkflowEnvironment, fake: FakeTargets, plans: list[TargetPlan
         Worker(
             env.client,
             task_queue=connector_queue(p.connector_id),
+            workflows=[DeliveryWorkflow],
             activities=[fake.deliver, fake.check_decision],
         )
         for p in plans
@@ -129,7 +137,13 @@ def _workers(env: WorkflowEnvironment, fake: FakeTargets, plans: list[TargetPlan
         env.client,
         task_queue=ORCHESTRATION,
         workflows=[SubmissionWorkflow],
-        activities=[fake.mark, fake.mark_needs_login, fake.record, fake.record_decision],
+        activities=[
+            fake.mark,
+            fake.mark_waiting,
+            fake.mark_needs_login,
+            fake.record,
+            fake.record_decision,
+        ],
         activity_executor=pool,
     )
     return [orchestration, *queue_workers]

@@ -44,6 +44,8 @@ EVERYONE = frozenset(PERSONAS)
 WORKERS = frozenset({"worker", "community_admin"})
 ADMINS = frozenset({"community_admin"})
 FIGURES = frozenset({"worker", "community_admin", "street_viewer", "district_viewer"})
+OPS = frozenset({"operator", "it_admin"})  # the 运维 page (hub/portal/_ops.py) and its twin
+OPERATORS = frozenset({"operator"})
 
 #: Reachable without logging in.
 PUBLIC = {
@@ -62,6 +64,10 @@ _SPECIAL = {
     ("GET", "/api/audit"): ADMINS,
     ("GET", "/api/audit.xlsx"): ADMINS,
     ("GET", "/audit"): ADMINS,
+    ("GET", "/ops"): OPS,
+    ("GET", "/api/ops/attention"): OPS,
+    ("POST", "/codec/decode"): OPERATORS,  # Temporal payloads in clear (hub/api/_codec.py)
+    ("POST", "/codec/encode"): OPERATORS,
 }
 
 
@@ -114,6 +120,7 @@ def app_and_ids(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Test
                 "form_id": "elderly-allowance",
                 "connector_id": "civil_affairs",
                 "target": "social_assistance",
+                "task_id": "0" * 32,
             }
         yield api.client, ids
 

@@ -14,16 +14,21 @@ from sqlmodel import Session, SQLModel
 from hub.auth import close_session, load_session, open_session
 from hub.crypto import FieldCipher
 from hub.store import (
+    HumanTask,
     Resident,
     Submission,
     _rotate,
+    answer_human_task,
+    human_task_answer,
     load_evidence,
     make_engine,
+    open_human_task,
     resident_facts,
     save_evidence,
     session_scope,
     submission_data,
 )
+from hub.store._human import IMAGE_CONTEXT
 from hub.store._rotate import ENCRYPTED_COLUMNS, EncryptedColumn, rotate_keys
 from identity import Principal
 from tests.factories import COMMUNITY, add_resident, add_submission, fake_key, store_url
@@ -44,12 +49,16 @@ PRINCIPAL = Principal(
 )
 
 
+CAPTCHA = b"\x89PNG captcha"
+
+
 @dataclass
 class Seeded:
     resident_ids: list[int]
     submission_id: str
     evidence_id: str
     cookie: str
+    task_id: str
 
 
 def seed(engine: Engine, cipher: FieldCipher) -> Seeded:
@@ -73,8 +82,20 @@ def seed(engine: Engine, cipher: FieldCipher) -> Seeded:
             tokens={"access_token": "at", "refresh_token": "rt", "id_token": "it"},
             idle=IDLE,
         )
+        task_id = open_human_task(
+            session=session,
+            cipher=cipher,
+            submission_id=submission.id,
+            target="veterans",
+            kind="captcha",
+            prompt="请输入图中的验证码",
+            image=CAPTCHA,
+            image_type="image/png",
+            wait_s=600,
+        )
+        answer_human_task(session=session, cipher=cipher, task_id=task_id, answer="7kq2", by="w")
     assert with_phone.id is not None and without_phone.id is not None
-    return Seeded([with_phone.id, without_phone.id], submission.id, evidence_id, cookie)
+    return Seeded([with_phone.id, without_phone.id], submission.id, evidence_id, cookie, task_id)
 
 
 def read_everything(engine: Engine, cipher: FieldCipher, seeded: Seeded) -> dict[str, Any]:
@@ -94,6 +115,10 @@ def read_everything(engine: Engine, cipher: FieldCipher, seeded: Seeded) -> dict
                 session=session, cipher=cipher, evidence_id=seeded.evidence_id, community=COMMUNITY
             ),
             "principal": loaded[1],
+            "answer": human_task_answer(session=session, cipher=cipher, task_id=seeded.task_id),
+            "image": cipher.decrypt_bytes(
+                session.get(HumanTask, seeded.task_id).image_enc, context=IMAGE_CONTEXT
+            ),
             "id_token": close_session(session=session, cipher=cipher, cookie=seeded.cookie),
         }
 
@@ -131,6 +156,7 @@ def test_rotation_moves_every_value_to_the_new_key_and_keeps_it_readable(
     assert before["residents"][0]["name"] == "𠮷祥英"
     assert before["evidence"] == (RECEIPT, "application/pdf")
     assert before["principal"] == PRINCIPAL and before["id_token"] == "it"
+    assert (before["answer"], before["image"]) == ("7kq2", CAPTCHA)
     for column in ENCRYPTED_COLUMNS:
         assert key_ids(engine, column) == {"k1"}, column.label  # the seed covers every column
 
@@ -151,6 +177,8 @@ def test_rotation_moves_every_value_to_the_new_key_and_keeps_it_readable(
         "evidence.blob_enc": (1, 0, 0, 0),
         "portalsession.profile_enc": (1, 0, 0, 0),
         "portalsession.tokens_enc": (1, 0, 0, 0),
+        "humantask.image_enc": (1, 0, 0, 0),
+        "humantask.answer_enc": (1, 0, 0, 0),
     }
 
 
@@ -176,7 +204,7 @@ def test_second_run_re_encrypts_nothing(engine: Engine, seeded: Seeded) -> None:
 
     second = rotate_keys(engine=engine, cipher=ROTATING)
 
-    assert first.reencrypted == 9
+    assert first.reencrypted == 11
     assert second.reencrypted == 0 and second.left == 0
     assert [c.already_current for c in second.columns] == [c.reencrypted for c in first.columns]
     with engine.connect() as connection:

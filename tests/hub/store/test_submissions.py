@@ -84,9 +84,9 @@ def count(engine: Engine, table: type) -> int:
         return session.exec(select(func.count()).select_from(table)).one()
 
 
-def record(engine: Engine, submission: Submission, target: str, result: DeliveryResult) -> None:
+def record(engine: Engine, submission: Submission, target: str, result: DeliveryResult) -> bool:
     with session_scope(engine) as session:
-        record_delivery_result(
+        return record_delivery_result(
             session=session,
             submission_id=submission.id,
             target=target,
@@ -182,6 +182,25 @@ def test_recording_a_result_twice_keeps_the_first_and_one_timeline_entry(
         entries = timeline(session=session, resident=resident)
     assert [(e.target, e.receipt_no) for e in entries] == [("civil_affairs", "A1")]
     assert count(engine, ResidentEvent) == 1
+
+
+def test_a_failures_error_type_is_kept_and_a_rerun_does_not_overwrite_it(
+    engine: Engine, submission: Submission
+) -> None:
+    broken = DeliveryResult(status="failed", message="程序需要维护", error_type="RobotBroken")
+    later = DeliveryResult(status="failed", message="稍后重试", error_type="TargetUnavailable")
+
+    assert record(engine, submission, "civil_affairs", broken) is True
+    assert record(engine, submission, "civil_affairs", later) is False
+
+    with Session(engine) as session:
+        delivery = session.exec(
+            select(Delivery).where(
+                Delivery.submission_id == submission.id, Delivery.target == "civil_affairs"
+            )
+        ).one()
+    assert (delivery.status, delivery.error_type) == ("failed", "RobotBroken")
+    assert delivery.message == "程序需要维护"
 
 
 def test_a_finished_delivery_is_not_marked_running_again(
