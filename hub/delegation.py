@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Collection
 
 from sqlmodel import Session
 
@@ -35,15 +36,23 @@ def sso_targets(state: HubState, submission: Submission) -> list[str]:
 
 
 async def delegate(
-    *, state: HubState, session: Session, submission: Submission, subject_token: str | None
+    *,
+    state: HubState,
+    session: Session,
+    submission: Submission,
+    subject_token: str | None,
+    targets: Collection[str] | None = None,
 ) -> list[str]:
-    """Exchange her token for every SSO target of the submission and keep each result.
+    """Exchange her token for every SSO target of the submission (of `targets`, if given: those
+    delivered again) and keep each result.
 
     Returns the targets left without a token (Keycloak down or refusing): their deliveries ask
     her to log in again when they run, so the submission itself never fails for this.
     """
     missing = []
     for target in sso_targets(state, submission):
+        if targets is not None and target not in targets:
+            continue
         try:
             await _exchange_and_keep(state, session, submission, target, subject_token)
         except HubError as exc:

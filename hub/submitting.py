@@ -92,25 +92,31 @@ async def start_fan_out(*, state: HubState, submission: Submission) -> None:
     with contextlib.suppress(WorkflowAlreadyStartedError):
         await state.temporal.start_workflow(
             SubmissionWorkflow.run,
-            _workflow_input(state, form, submission),
+            workflow_input(state, form, submission, submission.targets.split(",")),
             id=workflow_id(submission.id),
             task_queue=ORCHESTRATION,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-            # What operators filter by in the Temporal UI: codes, never who it is for.
-            search_attributes=TypedSearchAttributes(
-                [
-                    SearchAttributePair(search.COMMUNITY, submission.community_code),
-                    SearchAttributePair(search.FORM, submission.form_id),
-                    SearchAttributePair(search.TARGETS, submission.targets.split(",")),
-                ]
-            ),
+            search_attributes=search_attributes(submission),
         )
 
 
-def _workflow_input(state: HubState, form: FormSpec, submission: Submission) -> SubmissionInput:
+def search_attributes(submission: Submission) -> TypedSearchAttributes:
+    """What operators filter by in the Temporal UI: codes, never who it is for."""
+    return TypedSearchAttributes(
+        [
+            SearchAttributePair(search.COMMUNITY, submission.community_code),
+            SearchAttributePair(search.FORM, submission.form_id),
+            SearchAttributePair(search.TARGETS, submission.targets.split(",")),
+        ]
+    )
+
+
+def workflow_input(
+    state: HubState, form: FormSpec, submission: Submission, targets: list[str]
+) -> SubmissionInput:
     plans = []
-    for target in submission.targets.split(","):
+    for target in targets:
         manifest = state.connectors[target].manifest
         plans.append(
             TargetPlan(

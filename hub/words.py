@@ -9,6 +9,7 @@ STATUS_WORDS = {
     "succeeded": "已受理",
     "rejected": "被退回",
     "failed": "提交失败",
+    "withdrawn": "已撤回",
     "in_progress": "处理中",
     "needs_attention": "需要处理",
 }

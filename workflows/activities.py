@@ -13,7 +13,7 @@ import random
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from playwright.async_api import Error as PlaywrightError
 from sqlalchemy import Engine
@@ -51,6 +51,7 @@ from hub.store import (
     mark_delivery_needs_login,
     mark_delivery_running,
     mark_delivery_waiting,
+    mark_delivery_withdrawn,
     record_delivery_decision,
     record_delivery_result,
     save_evidence,
@@ -132,6 +133,14 @@ class HubActivities:
                 target=data.connector_id,
                 message=data.message,
             )
+
+    @activity.defn(name="mark_delivery_withdrawn")
+    def mark_withdrawn(self, data: MarkRunningInput) -> None:
+        with session_scope(self._engine) as session:
+            if mark_delivery_withdrawn(
+                session=session, submission_id=data.submission_id, target=data.connector_id
+            ):
+                log.info("delivery %s:%s withdrawn", data.submission_id, data.connector_id)
 
     @activity.defn(name="mark_delivery_waiting")
     def mark_waiting(self, data: MarkWaitingInput) -> None:
@@ -217,11 +226,21 @@ class HubActivities:
     async def deliver(self, data: DeliverInput) -> DeliverOutput:
         connector = self._connectors[data.connector_id]
         application = await asyncio.to_thread(self._load_application, data.submission_id)
-        ctx, access = self._context(data.submission_id, data.connector_id, connector, "deliver")
+        ctx, access, attempt = self._context(
+            data.submission_id, data.connector_id, connector, "deliver"
+        )
         try:
             receipt: Receipt = await self._guarded(ctx, connector.deliver(ctx, application), access)
         except ApplicationError as err:
             raise _with_jitter(err, connector.manifest.retry, activity.info().attempt) from None
+        except asyncio.CancelledError:
+            # Withdrawn while filing: if the target already gave a receipt, it has the
+            # application, and the delivery says so rather than "withdrawn".
+            filed = _heartbeated_receipt(attempt.last_details)
+            if filed is None:
+                raise
+            log.info("delivery %s: withdrawn after filing", ctx.idempotency_key)
+            return DeliverOutput(status="succeeded", receipt_no=filed)
         return DeliverOutput(
             status="succeeded",
             receipt_no=receipt.receipt_no,
@@ -236,7 +255,7 @@ class HubActivities:
         if not isinstance(connector, TracksDecisions):
             raise to_application_error(ConfigurationError(f"{data.connector_id}: no decisions"))
         application = await asyncio.to_thread(self._load_application, data.submission_id)
-        ctx, access = self._context(
+        ctx, access, _ = self._context(
             data.submission_id, data.connector_id, connector, "check_decision"
         )
         decision = await self._guarded(
@@ -288,7 +307,7 @@ class HubActivities:
 
     def _context(
         self, submission_id: str, connector_id: str, connector: Connector, use: str
-    ) -> tuple[DeliveryContext, CredentialAccess | SsoTokenAccess | None]:
+    ) -> tuple[DeliveryContext, CredentialAccess | SsoTokenAccess | None, HumanAsker]:
         details = activity.info().heartbeat_details
         access: CredentialAccess | SsoTokenAccess | None = None
         if connector.manifest.auth == "vault":
@@ -326,7 +345,7 @@ class HubActivities:
             ctx.keep_login_state = access.keep_login
         elif isinstance(access, SsoTokenAccess):
             ctx.sso_token = access
-        return ctx, access
+        return ctx, access, asker
 
     def _delivery_browsers(self, connector: Connector) -> DeliveryBrowsers | None:
         if connector.manifest.kind != "robot" or self._browsers is None:
@@ -447,6 +466,13 @@ async def _no_evidence(content: bytes, content_type: str) -> str:
 
 def _day(iso: str | None) -> date | None:
     return None if iso is None else date.fromisoformat(iso)
+
+
+def _heartbeated_receipt(details: tuple[Any, ...]) -> str | None:
+    """The receipt this attempt heartbeated right after submitting, if it got that far."""
+    if details and isinstance(details[0], dict) and details[0].get("receipt_no"):
+        return str(details[0]["receipt_no"])
+    return None
 
 
 def jittered_delay(retry: RetryPolicyDecl, attempt: int, rng: random.Random) -> float:

@@ -9,11 +9,12 @@ NeedsHuman), never who it is for.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.exceptions import ActivityError, ApplicationError, CancelledError
 
 with workflow.unsafe.imports_passed_through():
     from workflows import search
@@ -104,35 +105,15 @@ class DeliveryWorkflow:
     @workflow.run
     async def run(self, data: DeliveryInput) -> DeliverOutput:
         target = data.target
-        while True:
-            await self._within_office_hours(data)
-            await self._store("mark_delivery_running", MarkRunningInput(
+        try:
+            outcome = await self._deliver(data)
+        except asyncio.CancelledError:
+            # She withdrew the submission before this target had it: say so, and end.
+            await self._store("mark_delivery_withdrawn", MarkRunningInput(
                 submission_id=data.submission_id, connector_id=target.connector_id
             ))  # fmt: skip
-            self._status("running")
-            try:
-                outcome = await workflow.execute_activity(
-                    "deliver",
-                    DeliverInput(
-                        submission_id=data.submission_id, connector_id=target.connector_id
-                    ),
-                    task_queue=connector_queue(target.connector_id),
-                    start_to_close_timeout=timedelta(seconds=target.start_to_close_timeout_s),
-                    heartbeat_timeout=timedelta(seconds=target.heartbeat_timeout_s),
-                    retry_policy=delivery_retry_policy(target),
-                    result_type=DeliverOutput,
-                )
-            except ActivityError as err:
-                self._asked = None  # a question it asked is void with the attempt
-                if _error_type(err) == "SsoLoginRequired":
-                    if await self._wait_for_login(data, err):
-                        continue  # she logged in again: the robot tries with her new token
-                    outcome = DeliverOutput(
-                        status="failed", message=RELOGIN_TIMED_OUT, error_type="SsoLoginRequired"
-                    )
-                else:
-                    outcome = failed_outcome(err)
-            break
+            self._status("withdrawn")
+            raise
         await self._store("record_delivery_result", RecordInput(
             submission_id=data.submission_id,
             connector_id=target.connector_id,
@@ -143,6 +124,42 @@ class DeliveryWorkflow:
         if outcome.status == "succeeded" and outcome.receipt_no and target.decisions is not None:
             await self._await_decision(data, target.decisions, outcome.receipt_no)
         return outcome
+
+    async def _deliver(self, data: DeliveryInput) -> DeliverOutput:
+        """File it: in office hours, retried per the connector, waiting for her where needed."""
+        target = data.target
+        while True:
+            await self._within_office_hours(data)
+            await self._store("mark_delivery_running", MarkRunningInput(
+                submission_id=data.submission_id, connector_id=target.connector_id
+            ))  # fmt: skip
+            self._status("running")
+            try:
+                return await workflow.execute_activity(
+                    "deliver",
+                    DeliverInput(
+                        submission_id=data.submission_id, connector_id=target.connector_id
+                    ),
+                    task_queue=connector_queue(target.connector_id),
+                    start_to_close_timeout=timedelta(seconds=target.start_to_close_timeout_s),
+                    heartbeat_timeout=timedelta(seconds=target.heartbeat_timeout_s),
+                    retry_policy=delivery_retry_policy(target),
+                    # Withdrawn mid-attempt: wait for the robot to stop (its browser closed),
+                    # and for the receipt if it had already filed.
+                    cancellation_type=workflow.ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+                    result_type=DeliverOutput,
+                )
+            except ActivityError as err:
+                self._asked = None  # a question it asked is void with the attempt
+                if isinstance(err.cause, CancelledError):  # the robot stopped: withdrawn
+                    raise asyncio.CancelledError from None
+                if _error_type(err) != "SsoLoginRequired":
+                    return failed_outcome(err)
+                if not await self._wait_for_login(data, err):
+                    return DeliverOutput(
+                        status="failed", message=RELOGIN_TIMED_OUT, error_type="SsoLoginRequired"
+                    )
+                # she logged in again: the robot tries with her new token
 
     async def _store(self, activity: str, arg: object) -> None:
         """A write to the hub's store, on the orchestration queue (which has the database)."""

@@ -1,10 +1,15 @@
 """Worker entry point: `python -m workflows.worker` polls the orchestration queue and every
-installed connector's queue, in one process (scale out by running several)."""
+installed connector's queue, in one process. Scale out by running several, each on some queues:
+
+    python -m workflows.worker --only orchestration          # submissions, store write-backs
+    python -m workflows.worker --only veterans,civil_affairs # those targets' robots
+"""
 
 from __future__ import annotations
 
+import argparse
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 
 from temporalio.client import Client
@@ -25,8 +30,16 @@ from workflows.queues import ORCHESTRATION, connector_queue
 from workflows.search import ensure_search_attributes
 from workflows.submission import SubmissionWorkflow
 
+ORCHESTRATION_ROLE = "orchestration"
 
-async def run_worker(settings: Settings, *, ready: asyncio.Event | None = None) -> None:
+
+async def run_worker(
+    settings: Settings,
+    *,
+    ready: asyncio.Event | None = None,
+    only: Collection[str] | None = None,
+) -> None:
+    """only: "orchestration" and/or connector ids this process serves (None: all of them)."""
     client = await Client.connect(
         settings.temporal.address,
         namespace=settings.temporal.namespace,
@@ -36,6 +49,12 @@ async def run_worker(settings: Settings, *, ready: asyncio.Event | None = None) 
     )
     await ensure_search_attributes(client, settings.temporal.namespace)
     connectors = load_connectors()
+    serves_orchestration = only is None or ORCHESTRATION_ROLE in only
+    if only is not None:
+        unknown = set(only) - {ORCHESTRATION_ROLE, *connectors}
+        if unknown:
+            raise SystemExit(f"--only: no such queue {', '.join(sorted(unknown))}")
+        connectors = {cid: c for cid, c in connectors.items() if cid in only}
     browsers = BrowserPool(
         executable=settings.browser.executable, headless=settings.browser.headless
     )
@@ -48,7 +67,9 @@ async def run_worker(settings: Settings, *, ready: asyncio.Event | None = None) 
         browsers=browsers,
     )
     with ThreadPoolExecutor(max_workers=8) as store_pool:
-        workers = hub_workers(client, activities, connectors, store_pool)
+        workers = hub_workers(
+            client, activities, connectors, store_pool, orchestration=serves_orchestration
+        )
         if ready is not None:
             ready.set()
         try:
@@ -62,16 +83,19 @@ def hub_workers(
     activities: HubActivities,
     connectors: Mapping[str, Connector],
     store_pool: Executor,
+    *,
+    orchestration: bool = True,
 ) -> list[Worker]:
     """The orchestration queue's worker and one per connector's queue, as this process runs
     them (tests build theirs here too, so they run what production runs)."""
-    orchestration = Worker(
+    orchestration_worker = Worker(
         client,
         task_queue=ORCHESTRATION,
         workflows=[SubmissionWorkflow, CredentialCheckWorkflow],
         activities=[
             activities.mark_running,
             activities.mark_waiting,
+            activities.mark_withdrawn,
             activities.mark_needs_login,
             activities.record_human_answer,
             activities.record_result,
@@ -81,7 +105,7 @@ def hub_workers(
         activity_executor=store_pool,
     )
     return [
-        orchestration,
+        *([orchestration_worker] if orchestration else []),
         *(
             Worker(
                 client,
@@ -108,9 +132,16 @@ def _per_second(manifest: Manifest) -> float | None:
     return None if per_minute is None else per_minute / 60
 
 
-def main() -> None:
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m workflows.worker", description=__doc__)
+    parser.add_argument(
+        "--only",
+        help="comma-separated: 'orchestration' and/or connector ids (default: every queue)",
+    )
+    args = parser.parse_args(argv)
+    only = {q.strip() for q in args.only.split(",") if q.strip()} if args.only else None
     configure_logging()
-    asyncio.run(run_worker(get_settings()))
+    asyncio.run(run_worker(get_settings(), only=only))
 
 
 if __name__ == "__main__":

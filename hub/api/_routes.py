@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
-from hub import delegation, submitting
+from hub import delegation, resubmitting, submitting, withdrawing
 from hub._state import HubState
 from hub.clock import beijing_today
 from hub.deps import (
@@ -293,6 +293,42 @@ def get_submission(submission_id: str, user: Worker, session: SessionDep) -> Sub
     """A submission's per-target delivery status and receipts."""
     submission = get_scoped_submission(
         session=session, submission_id=submission_id, community=community_of(user)
+    )
+    return view_submission(session=session, submission=submission)
+
+
+@router.post("/submissions/{submission_id}/withdraw")
+async def withdraw_submission(
+    submission_id: str, user: Worker, state: StateDep, session: SessionDep
+) -> SubmissionView:
+    """撤回: stop the deliveries not yet filed (already filed ones keep their receipts). The
+    answer is the submission as it stands; deliveries turn 已撤回 within seconds."""
+    submission = get_scoped_submission(
+        session=session, submission_id=submission_id, community=community_of(user)
+    )
+    await withdrawing.withdraw(state=state, session=session, submission=submission, user=user)
+    return view_submission(session=session, submission=submission)
+
+
+@router.post("/submissions/{submission_id}/resubmit")
+async def resubmit_submission(
+    request: Request,
+    submission_id: str,
+    user: Worker,
+    state: StateDep,
+    session: SessionDep,
+    portal: PortalSessionDep,
+) -> SubmissionView:
+    """重新报送: deliver again to the targets whose delivery failed, only to them."""
+    submission = get_scoped_submission(
+        session=session, submission_id=submission_id, community=community_of(user)
+    )
+    await resubmitting.resubmit_failed(
+        state=state,
+        session=session,
+        submission=submission,
+        username=user.username,
+        subject_token=caller_token(request, state, portal),
     )
     return view_submission(session=session, submission=submission)
 

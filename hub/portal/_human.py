@@ -1,4 +1,5 @@
-"""The robot's question in the portal: the CAPTCHA image, and her answer (hub/human.py)."""
+"""The submission's page acts: her answer to a robot's question (the CAPTCHA image, hub/human.py),
+撤回报送 (hub/withdrawing.py) and 重新报送 of the failed targets (hub/resubmitting.py)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,15 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from hub import human
-from hub.deps import PortalSessionDep, SessionDep, StateDep, Worker, community_of
+from hub import human, resubmitting, withdrawing
+from hub.deps import (
+    PortalSessionDep,
+    SessionDep,
+    StateDep,
+    Worker,
+    caller_token,
+    community_of,
+)
 from hub.errors import InvalidInput
 from hub.portal._routes import render_submission
 from hub.store import get_scoped_submission, human_task_image
@@ -61,5 +69,65 @@ async def answer(
             session=session,
             portal=portal,
             task_error=exc.user_message,
+        )
+    return RedirectResponse(f"/submissions/{submission.id}", status_code=303)
+
+
+@router.post("/submissions/{submission_id}/withdraw")
+async def withdraw(
+    request: Request,
+    submission_id: str,
+    user: Worker,
+    state: StateDep,
+    session: SessionDep,
+    portal: PortalSessionDep,
+) -> Response:
+    submission = get_scoped_submission(
+        session=session, submission_id=submission_id, community=community_of(user)
+    )
+    try:
+        await withdrawing.withdraw(state=state, session=session, submission=submission, user=user)
+    except InvalidInput as exc:
+        return render_submission(
+            request,
+            submission_id,
+            user=user,
+            state=state,
+            session=session,
+            portal=portal,
+            page_error=exc.user_message,
+        )
+    return RedirectResponse(f"/submissions/{submission.id}", status_code=303)
+
+
+@router.post("/submissions/{submission_id}/resubmit")
+async def resubmit(
+    request: Request,
+    submission_id: str,
+    user: Worker,
+    state: StateDep,
+    session: SessionDep,
+    portal: PortalSessionDep,
+) -> Response:
+    submission = get_scoped_submission(
+        session=session, submission_id=submission_id, community=community_of(user)
+    )
+    try:
+        await resubmitting.resubmit_failed(
+            state=state,
+            session=session,
+            submission=submission,
+            username=user.username,
+            subject_token=caller_token(request, state, portal),
+        )
+    except InvalidInput as exc:
+        return render_submission(
+            request,
+            submission_id,
+            user=user,
+            state=state,
+            session=session,
+            portal=portal,
+            page_error=exc.user_message,
         )
     return RedirectResponse(f"/submissions/{submission.id}", status_code=303)

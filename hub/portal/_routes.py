@@ -50,6 +50,7 @@ from hub.store import (
     vehicles_owned_by,
     view_submission,
 )
+from hub.withdrawing import WITHDRAWERS
 from identity import Principal
 
 router = APIRouter(include_in_schema=False)
@@ -323,8 +324,10 @@ def render_submission(
     session: Session,
     portal: Any,
     task_error: str | None = None,
+    page_error: str | None = None,
 ) -> HTMLResponse:
-    """The submission's page; task_error: why her answer to a robot's question was refused."""
+    """The submission's page; task_error: why her answer to a robot's question was refused;
+    page_error: why another act (撤回) was."""
     submission = get_scoped_submission(
         session=session, submission_id=submission_id, community=community_of(user)
     )
@@ -336,7 +339,7 @@ def render_submission(
         request,
         "submission.html",
         portal,
-        status_code=422 if task_error else 200,
+        status_code=422 if task_error or page_error else 200,
         submission=view,
         target_names=names,
         reporting=reporting,
@@ -345,4 +348,6 @@ def render_submission(
         is_submitter=submission.created_by == user.username,
         tasks={t.target: t for t in open_tasks(session=session, submission_id=submission.id)},
         task_error=task_error,
+        page_error=page_error,
+        may_withdraw=submission.created_by == user.username or bool(user.roles & WITHDRAWERS),
     )

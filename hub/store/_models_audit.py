@@ -19,6 +19,7 @@ ACTIONS = {
     "credential_use": "使用账号凭据",
     "credential_bind": "绑定账号凭据",
     "admin_change": "管理变更",
+    "withdraw": "撤回报送",
 }
 
 #: What the first entry's prev_hash is: the chain starts from a fixed value, not from nothing.

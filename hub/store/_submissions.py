@@ -20,7 +20,7 @@ from hub.store._models import Delivery, Evidence, Resident, ResidentEvent, Submi
 _DATA = "submission.data"
 _EVIDENCE = "evidence.blob"
 
-TERMINAL = frozenset({"succeeded", "rejected", "failed"})
+TERMINAL = frozenset({"succeeded", "rejected", "failed", "withdrawn"})
 # Submission and evidence ids are uuid4 hex. They arrive in URLs, so an id of any other shape is
 # simply not found, the same on every database: PostgreSQL refuses a text parameter holding NUL
 # (DataError, a 500) where SQLite would look it up and find nothing.
@@ -393,4 +393,35 @@ def _overall(statuses: list[str]) -> str:
         return "succeeded"
     if any(s not in TERMINAL for s in statuses):
         return "in_progress"
+    if "withdrawn" in statuses and all(s in ("succeeded", "withdrawn") for s in statuses):
+        return "withdrawn"  # what was filed before she withdrew stays filed, and says so
     return "needs_attention"
+
+
+def reopen_failed_deliveries(*, session: Session, submission_id: str) -> list[str]:
+    """The submission's failed deliveries back to 排队中, for 重新报送; returns their targets.
+    Accepted and rejected ones keep their outcome."""
+    failed = session.exec(
+        select(Delivery).where(Delivery.submission_id == submission_id, Delivery.status == "failed")
+    ).all()
+    for delivery in failed:
+        delivery.status = "pending"
+        delivery.message = None
+        delivery.error_type = None
+        delivery.evidence_id = None
+        delivery.updated_at = utcnow()
+        session.add(delivery)
+    return sorted(d.target for d in failed)
+
+
+def mark_delivery_withdrawn(*, session: Session, submission_id: str, target: str) -> bool:
+    """She withdrew the submission before this target had it; False if it already had an
+    outcome (filed is filed: the target keeps it)."""
+    delivery = _delivery(session, submission_id, target)
+    if delivery.status in TERMINAL:
+        return False
+    delivery.status = "withdrawn"
+    delivery.message = "已撤回，未向该系统报送"
+    delivery.updated_at = utcnow()
+    session.add(delivery)
+    return True

@@ -1,9 +1,11 @@
 """Chaos: 100 submissions, each to a robot (civil affairs, in Chromium) and an API (the city
-platform), while the worker process is killed with SIGKILL at random moments and started again.
-Every submission completes, and each simulator holds exactly one record per person.
+platform), while the orchestration worker and the robot worker are killed with SIGKILL, in
+turn, at random moments and started again. Every submission completes, and each simulator holds
+exactly one record per person.
 
-The worker is `python -m workflows.worker` itself, as an operator runs it, in its own process
-group (so its Chromium and Playwright driver die with it, as on a crashed machine).
+The workers are `python -m workflows.worker --only …` itself, as an operator scales them out,
+each in its own process group (so a robot worker's Chromium and Playwright driver die with it,
+as on a crashed machine).
 """
 
 from __future__ import annotations
@@ -120,15 +122,15 @@ def _seed(tmp_path: Path) -> list[str]:
 
 
 class WorkerProcess:
-    def __init__(self, env: dict[str, str], log: Path) -> None:
-        self.env, self.log = env, log
+    def __init__(self, env: dict[str, str], log: Path, only: str) -> None:
+        self.env, self.log, self.only = env, log, only
         self.process: subprocess.Popen[bytes] | None = None
         self.kills = 0
 
     def start(self) -> None:
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "workflows.worker"],
+                [sys.executable, "-m", "workflows.worker", "--only", self.only],
                 cwd=REPO_ROOT,
                 env=self.env,
                 stdout=out,
@@ -165,7 +167,10 @@ async def test_killing_the_worker_at_random_moments_loses_nothing_and_files_noth
         "HUB_SIMULATORS__CIVIL_PORT": civil_url.rsplit(":", 1)[1],
         "HUB_SIMULATORS__API_PORT": api_url.rsplit(":", 1)[1],
     }
-    worker = WorkerProcess(env, tmp_path / "worker.log")
+    workers = [
+        WorkerProcess(env, tmp_path / "orchestration.log", "orchestration"),
+        WorkerProcess(env, tmp_path / "robots.log", "civil_affairs,elderly_api"),
+    ]
     assert {"civil_affairs", "elderly_api"} <= set(load_connectors())
     plans = [_plan("civil_affairs"), _plan("elderly_api")]
     handles = [
@@ -179,18 +184,24 @@ async def test_killing_the_worker_at_random_moments_loses_nothing_and_files_noth
         for sid in submission_ids
     ]
     rng = random.Random()
-    worker.start()
+    for worker in workers:
+        worker.start()
     try:
         results = asyncio.gather(*(h.result() for h in handles))
-        while worker.kills < KILLS and not results.done():
+        kills = 0
+        while kills < KILLS and not results.done():
             await asyncio.sleep(rng.uniform(2.0, 8.0))  # a random moment: mid-login, mid-form…
-            worker.kill()
-            worker.start()
+            victim = workers[kills % 2]  # the orchestration, then the robots, in turn
+            victim.kill()
+            victim.start()
+            kills += 1
         outcomes = await asyncio.wait_for(results, timeout=600)
     finally:
-        worker.stop()
+        for worker in workers:
+            worker.stop()
 
-    assert worker.kills == KILLS  # the chaos really happened while work was in flight
+    # The chaos really happened while work was in flight, to both kinds of worker.
+    assert [w.kills for w in workers] == [KILLS // 2, KILLS // 2]
     for outcome in outcomes:
         statuses = {t: o.status for t, o in outcome.outcomes.items()}
         assert statuses == {"civil_affairs": "succeeded", "elderly_api": "succeeded"}, (

@@ -48,6 +48,11 @@ class FakeTargets:
         self.running: list[str] = []
         self.needs_login: list[MarkNeedsLoginInput] = []
         self.waiting: list[MarkWaitingInput] = []
+        self.withdrawn: list[str] = []
+
+    @activity.defn(name="mark_delivery_withdrawn")
+    def mark_withdrawn(self, data: MarkRunningInput) -> None:
+        self.withdrawn.append(data.connector_id)
 
     @activity.defn(name="mark_delivery_waiting")
     def mark_waiting(self, data: MarkWaitingInput) -> None:
@@ -140,6 +145,7 @@ def _workers(env: WorkflowEnvironment, fake: FakeTargets, plans: list[TargetPlan
         activities=[
             fake.mark,
             fake.mark_waiting,
+            fake.mark_withdrawn,
             fake.mark_needs_login,
             fake.record,
             fake.record_decision,
