@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import re
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 from temporalio.client import Client
 from temporalio.common import (
     SearchAttributePair,
@@ -15,16 +15,20 @@ from temporalio.common import (
 )
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
-from connectors.sdk import DecisionPollDecl
+from connectors.sdk import Amends, DecisionPollDecl
 from hub._state import HubState
 from hub.errors import InvalidInput, TargetUnavailable
 from hub.forms import FORMS, FormSpec, parse_answers
 from hub.settings import TemporalSettings
 from hub.store import (
+    Delivery,
+    Resident,
     Submission,
     create_submission,
     get_scoped_resident,
+    get_scoped_submission,
     resident_facts,
+    view_submission,
 )
 from workflows import codec, search
 from workflows._hours import OfficeHours
@@ -51,7 +55,9 @@ def create(
     form_id: str,
     client_key: str,
     answers: dict[str, str],
+    amends: str | None = None,
 ) -> tuple[Submission, bool]:
+    """amends: the id of an earlier submission this one corrects (修改后重新报送)."""
     form = FORMS.get(form_id)
     if form is None:
         raise InvalidInput(f"unknown form {form_id}", user_message="没有这个表单")
@@ -70,6 +76,9 @@ def create(
         "community_name": facts.community_name,
         **parsed.model_dump(mode="json"),
     }
+    manual: dict[str, str] = {}
+    if amends is not None:
+        manual = _amendable(state, session, community, resident, form, amends, client_key)
     return create_submission(
         session=session,
         cipher=state.cipher,
@@ -80,7 +89,47 @@ def create(
         data=application,
         client_key=client_key,
         created_by=username,
+        amends_id=amends,
+        manual=manual,
     )
+
+
+def _amendable(
+    state: HubState,
+    session: Session,
+    community: str,
+    resident: Resident,
+    form: FormSpec,
+    amends: str,
+    client_key: str,
+) -> dict[str, str]:
+    """Check that `amends` can be corrected by this submission; the targets that filed it but
+    cannot take a correction from the hub, each with what the worker must do there instead."""
+    previous = get_scoped_submission(session=session, submission_id=amends, community=community)
+    if previous.resident_id != resident.id or previous.form_id != form.id:
+        raise InvalidInput("amends another", user_message="只能修改同一居民的同一表单")
+    if view_submission(session=session, submission=previous).status == "in_progress":
+        raise InvalidInput(
+            "amends in progress", user_message="原报送仍在进行中，请等它结束后再修改"
+        )
+    later = session.exec(
+        select(Submission).where(
+            Submission.amends_id == previous.id, Submission.client_key != client_key
+        )
+    ).first()
+    if later is not None:
+        raise InvalidInput("amended already", user_message="该报送已修改过，请修改最新的一份")
+    return {
+        target: f"该系统不支持自动修改，请登录该系统按受理编号 {receipt} 手工修改"
+        for target, receipt in _filed(session, previous).items()
+        if not isinstance(state.connectors.get(target), Amends)
+    }
+
+
+def _filed(session: Session, submission: Submission) -> dict[str, str]:
+    """target -> receipt, for the targets that accepted the submission."""
+    deliveries = session.exec(select(Delivery).where(Delivery.submission_id == submission.id))
+    return {d.target: d.receipt_no for d in deliveries if d.status == "succeeded" and d.receipt_no}
 
 
 async def start_fan_out(*, state: HubState, submission: Submission) -> None:
@@ -88,11 +137,18 @@ async def start_fan_out(*, state: HubState, submission: Submission) -> None:
     if state.temporal is None:
         raise TargetUnavailable("temporal client not connected")
     form = FORMS[submission.form_id]
+    with Session(state.engine) as session:  # deliveries already settled (需手工修改) get no robot
+        settled = {
+            d.target
+            for d in session.exec(select(Delivery).where(Delivery.submission_id == submission.id))
+            if d.status == "manual"
+        }
+    targets = [t for t in submission.targets.split(",") if t not in settled]
     # A finished workflow is not started again: delivering twice is what we must never do.
     with contextlib.suppress(WorkflowAlreadyStartedError):
         await state.temporal.start_workflow(
             SubmissionWorkflow.run,
-            workflow_input(state, form, submission, submission.targets.split(",")),
+            workflow_input(state, form, submission, targets),
             id=workflow_id(submission.id),
             task_queue=ORCHESTRATION,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
@@ -116,15 +172,23 @@ def workflow_input(
     state: HubState, form: FormSpec, submission: Submission, targets: list[str]
 ) -> SubmissionInput:
     plans = []
+    amending: dict[str, str] = {}
+    if submission.amends_id is not None:  # a correction: what the earlier one filed, by target
+        with Session(state.engine) as session:
+            previous = session.get(Submission, submission.amends_id)
+            amending = _filed(session, previous) if previous is not None else {}
     for target in targets:
-        manifest = state.connectors[target].manifest
+        connector = state.connectors[target]
+        manifest = connector.manifest
         plans.append(
             TargetPlan(
                 connector_id=target,
                 start_to_close_timeout_s=manifest.start_to_close_timeout_s,
                 heartbeat_timeout_s=manifest.heartbeat_timeout_s,
                 retry=RetryDecl(**manifest.retry.model_dump()),
-                decisions=_decision_plan(state, manifest.decisions),
+                # The earlier submission's delivery keeps asking for the decision on that receipt.
+                decisions=None if target in amending else _decision_plan(state, manifest.decisions),
+                amends_receipt=amending.get(target) if isinstance(connector, Amends) else None,
                 office_hours=(
                     OfficeHours(**manifest.office_hours.model_dump())
                     if manifest.office_hours

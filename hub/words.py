@@ -10,6 +10,7 @@ STATUS_WORDS = {
     "rejected": "被退回",
     "failed": "提交失败",
     "withdrawn": "已撤回",
+    "manual": "需手工修改",
     "in_progress": "处理中",
     "needs_attention": "需要处理",
 }

@@ -21,6 +21,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError, ApplicationErrorCategory
 
 from connectors.sdk import (
+    Amends,
     Application,
     BrowserPool,
     ChecksLogin,
@@ -64,6 +65,7 @@ from workflows._asking import HumanAsker
 from workflows._credentials import CredentialAccess
 from workflows._sso import SsoTokenAccess
 from workflows.models import (
+    AmendInput,
     CheckDecisionInput,
     DecisionOutput,
     DeliverInput,
@@ -172,7 +174,7 @@ class HubActivities:
     def record_result(self, data: RecordInput) -> None:
         connector = self._connectors[data.connector_id]
         outcome = data.outcome
-        word = _OUTCOME_WORDS[outcome.status]
+        word = "已修改" if outcome.amended else _OUTCOME_WORDS[outcome.status]
         with session_scope(self._engine) as session:
             # A delegated token has done its work (or never will): it goes with the outcome.
             drop_delegated_tokens(
@@ -245,6 +247,27 @@ class HubActivities:
             status="succeeded",
             receipt_no=receipt.receipt_no,
             existing=receipt.existing,
+            evidence_id=ctx.evidence_ids[-1] if ctx.evidence_ids else None,
+        )
+
+    @activity.defn(name="amend")
+    async def amend(self, data: AmendInput) -> DeliverOutput:
+        """An amendment (修改后重新报送): the target corrects what it filed under the receipt."""
+        connector = self._connectors[data.connector_id]
+        if not isinstance(connector, Amends):
+            raise to_application_error(ConfigurationError(f"{data.connector_id}: cannot amend"))
+        application = await asyncio.to_thread(self._load_application, data.submission_id)
+        ctx, access, _ = self._context(data.submission_id, data.connector_id, connector, "amend")
+        try:
+            receipt: Receipt = await self._guarded(
+                ctx, connector.amend(ctx, application, data.receipt_no), access
+            )
+        except ApplicationError as err:
+            raise _with_jitter(err, connector.manifest.retry, activity.info().attempt) from None
+        return DeliverOutput(
+            status="succeeded",
+            receipt_no=receipt.receipt_no,
+            amended=True,
             evidence_id=ctx.evidence_ids[-1] if ctx.evidence_ids else None,
         )
 

@@ -21,6 +21,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows._hours import BEIJING
     from workflows._human import clean_answer
     from workflows.models import (
+        AmendInput,
         CheckDecisionInput,
         DecisionOutput,
         DecisionPlan,
@@ -134,12 +135,11 @@ class DeliveryWorkflow:
                 submission_id=data.submission_id, connector_id=target.connector_id
             ))  # fmt: skip
             self._status("running")
+            activity, arg = _step(data)
             try:
                 return await workflow.execute_activity(
-                    "deliver",
-                    DeliverInput(
-                        submission_id=data.submission_id, connector_id=target.connector_id
-                    ),
+                    activity,
+                    arg,
                     task_queue=connector_queue(target.connector_id),
                     start_to_close_timeout=timedelta(seconds=target.start_to_close_timeout_s),
                     heartbeat_timeout=timedelta(seconds=target.heartbeat_timeout_s),
@@ -262,6 +262,20 @@ def delivery_retry_policy(target: TargetPlan) -> RetryPolicy:
         maximum_interval=timedelta(seconds=target.retry.maximum_interval_s),
         maximum_attempts=target.retry.maximum_attempts,
         non_retryable_error_types=NON_RETRYABLE,
+    )
+
+
+def _step(data: DeliveryInput) -> tuple[str, DeliverInput | AmendInput]:
+    """File it, or, for an amendment, correct what the target filed before."""
+    target = data.target
+    if target.amends_receipt is None:
+        return "deliver", DeliverInput(
+            submission_id=data.submission_id, connector_id=target.connector_id
+        )
+    return "amend", AmendInput(
+        submission_id=data.submission_id,
+        connector_id=target.connector_id,
+        receipt_no=target.amends_receipt,
     )
 
 

@@ -34,6 +34,9 @@ class TargetPlan(BaseModel):
     relogin_wait_s: float = 3 * 86400.0
     #: When the target takes filings (China time); None: around the clock.
     office_hours: OfficeHours | None = None
+    #: An amendment (修改后重新报送): the receipt the target gave the submission this one
+    #: corrects; its connector amends that filing instead of filing anew.
+    amends_receipt: str | None = None
 
 
 class SubmissionInput(BaseModel):
@@ -59,10 +62,17 @@ class DeliverInput(BaseModel):
     connector_id: str
 
 
+class AmendInput(BaseModel):
+    submission_id: str
+    connector_id: str
+    receipt_no: str  # what the target filed for the submission being corrected
+
+
 class DeliverOutput(BaseModel):
     status: str  # succeeded | rejected | failed
     receipt_no: str | None = None
     existing: bool = False
+    amended: bool = False  # an earlier filing corrected, not a new one
     evidence_id: str | None = None
     message: str | None = None
     #: Why it failed: the last error's class name (RobotBroken, TargetUnavailable, …); None when

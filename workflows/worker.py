@@ -115,6 +115,7 @@ def hub_workers(
                 workflows=[DeliveryWorkflow],
                 activities=[
                     activities.deliver,
+                    activities.amend,
                     activities.check_decision,
                     activities.verify_credentials,
                 ],

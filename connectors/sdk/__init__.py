@@ -2,6 +2,7 @@
 
 from connectors.sdk._browser import CHROMIUM_ARGS, BrowserPool
 from connectors.sdk._connector import (
+    Amends,
     Application,
     ChecksLogin,
     Connector,
@@ -32,6 +33,7 @@ from connectors.sdk._registry import ENTRY_POINT_GROUP, load_connectors
 from connectors.sdk._tracing import SCRUBBED, DeliveryBrowsers, scrub_trace
 
 __all__ = [
+    "Amends",
     "CHROMIUM_ARGS",
     "ENTRY_POINT_GROUP",
     "Application",

@@ -194,3 +194,18 @@ class TracksDecisions(Protocol):
     ) -> Decision | None:
         """The target's decision on this receipt, or None while it is still under review."""
         ...
+
+
+@runtime_checkable
+class Amends(Protocol):
+    """A connector whose target lets a filed application be corrected: an amended submission
+    (修改后重新报送) goes to it as an amendment of the receipt it filed, not as a new filing.
+    Targets without it are told to the worker as 需到该系统手工修改."""
+
+    async def amend(
+        self, ctx: DeliveryContext, application: Application, receipt_no: str
+    ) -> Receipt:
+        """Replace what was filed under `receipt_no` with `application`; the same receipt (or the
+        target's new one) back. BusinessRejection with the target's words if it refuses (e.g.
+        already reviewed)."""
+        ...

@@ -118,6 +118,8 @@ class SubmissionRequest(BaseModel):
     form_id: str
     client_key: str = Field(pattern=CLIENT_KEY_PATTERN)
     answers: dict[str, str]
+    #: An earlier submission of the same resident and form that this one corrects (修改).
+    amends: str | None = None
 
 
 @router.get("/residents")
@@ -274,6 +276,7 @@ async def submit(
         form_id=body.form_id,
         client_key=body.client_key,
         answers=body.answers,
+        amends=body.amends,
     )
     await delegation.delegate(
         state=state,

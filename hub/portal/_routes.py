@@ -45,6 +45,7 @@ from hub.store import (
     resident_facts,
     resident_public,
     search_residents,
+    submission_data,
     tags_of,
     timeline,
     vehicles_owned_by,
@@ -194,7 +195,16 @@ def form_page(
     state: StateDep,
     session: SessionDep,
     portal: PortalSessionDep,
+    amends: str | None = None,
 ) -> HTMLResponse:
+    """The form; with `amends`, prefilled with that submission's answers to correct them."""
+    typed = None
+    if amends is not None:
+        previous = get_scoped_submission(
+            session=session, submission_id=amends, community=community_of(user)
+        )
+        data = submission_data(cipher=state.cipher, submission=previous)
+        typed = {k: str(v) for k, v in data.items() if isinstance(v, str | int | float)}
     return _render_form(
         request,
         portal,
@@ -204,6 +214,8 @@ def form_page(
         resident_id=resident_id,
         form_id=form_id,
         client_key=secrets.token_urlsafe(16),
+        typed=typed,
+        amends=amends,
     )
 
 
@@ -219,7 +231,10 @@ async def submit_form(
     client_key: Annotated[str, Form()],
 ) -> Response:
     form_data = await request.form()
-    answers = {k: str(v) for k, v in form_data.items() if k not in ("csrf_token", "client_key")}
+    amends = str(form_data.get("amends", "")) or None
+    answers = {
+        k: str(v) for k, v in form_data.items() if k not in ("csrf_token", "client_key", "amends")
+    }
     try:
         submission, _ = submitting.create(
             state=state,
@@ -230,6 +245,7 @@ async def submit_form(
             form_id=form_id,
             client_key=client_key,
             answers=answers,
+            amends=amends,
         )
         await delegation.delegate(
             state=state,
@@ -251,6 +267,7 @@ async def submit_form(
             typed=answers,
             errors=exc.field_errors,
             message=exc.user_message,
+            amends=amends,
         )
     session.commit()
     await submitting.start_fan_out(state=state, submission=submission)
@@ -270,8 +287,10 @@ def _render_form(
     typed: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
     message: str = "",
+    amends: str | None = None,
 ) -> HTMLResponse:
-    """The form with what the store knows filled in, and what she typed (if anything) kept."""
+    """The form with what the store knows filled in, and what she typed (if anything) kept;
+    amends: the submission being corrected (its answers are in `typed`)."""
     form = FORMS.get(form_id)
     if form is None:
         raise InvalidInput("unknown form", user_message="没有这个表单")
@@ -298,6 +317,7 @@ def _render_form(
         message=message,
         client_key=client_key,
         community_name=facts.community_name,
+        amends=amends,
     )
 
 

@@ -83,6 +83,8 @@ class Submission(SQLModel, table=True):
     targets: str  # comma-separated connector ids
     created_by: str
     created_at: datetime = Field(default_factory=utcnow)
+    #: The submission this one corrects (修改后重新报送); submissions are never changed in place.
+    amends_id: str | None = Field(default=None, foreign_key="submission.id", index=True)
 
 
 class Delivery(SQLModel, table=True):

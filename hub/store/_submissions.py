@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -20,7 +21,7 @@ from hub.store._models import Delivery, Evidence, Resident, ResidentEvent, Submi
 _DATA = "submission.data"
 _EVIDENCE = "evidence.blob"
 
-TERMINAL = frozenset({"succeeded", "rejected", "failed", "withdrawn"})
+TERMINAL = frozenset({"succeeded", "rejected", "failed", "withdrawn", "manual"})
 # Submission and evidence ids are uuid4 hex. They arrive in URLs, so an id of any other shape is
 # simply not found, the same on every database: PostgreSQL refuses a text parameter holding NUL
 # (DataError, a 500) where SQLite would look it up and find nothing.
@@ -58,6 +59,8 @@ class SubmissionView(BaseModel):
     created_at: str
     status: str
     deliveries: list[DeliveryView]
+    amends_id: str | None = None  # the submission this one corrects
+    amended_by: str | None = None  # the submission that corrects this one
 
 
 class DeliveryResult(BaseModel):
@@ -88,11 +91,15 @@ def create_submission(
     data: dict[str, Any],
     client_key: str,
     created_by: str,
+    amends_id: str | None = None,
+    manual: Mapping[str, str] | None = None,
 ) -> tuple[Submission, bool]:
     """Create a submission, or return the one this client key already made (double clicks).
 
     Returns (submission, created). The unique client key, not a read-then-write, is what makes
-    two racing requests end with one row.
+    two racing requests end with one row. amends_id: the submission this one corrects; manual:
+    targets that cannot take the correction from the hub, each with what the worker must do
+    there (their delivery is 需手工修改 from the start, and no robot goes).
     """
     existing = _by_client_key(session, client_key)
     if existing is not None:
@@ -109,13 +116,24 @@ def create_submission(
         data_enc=cipher.encrypt(json.dumps(data, ensure_ascii=False), context=_DATA),
         targets=",".join(targets),
         created_by=created_by,
+        amends_id=amends_id,
     )
+    manual = manual or {}
     try:
         with session.begin_nested():
             session.add(submission)
             session.flush()
             for target in targets:
-                session.add(Delivery(submission_id=submission_id, target=target))
+                if target in manual:
+                    delivery = Delivery(
+                        submission_id=submission_id,
+                        target=target,
+                        status="manual",
+                        message=manual[target],
+                    )
+                else:
+                    delivery = Delivery(submission_id=submission_id, target=target)
+                session.add(delivery)
             session.flush()
     except IntegrityError:
         existing = _by_client_key(session, client_key)
@@ -152,6 +170,10 @@ def view_submission(*, session: Session, submission: Submission) -> SubmissionVi
         created_by=submission.created_by,
         created_at=submission.created_at.isoformat(timespec="seconds"),
         status=_overall([d.status for d in deliveries]),
+        amends_id=submission.amends_id,
+        amended_by=session.exec(
+            select(Submission.id).where(Submission.amends_id == submission.id)
+        ).first(),
         deliveries=[
             DeliveryView(
                 target=d.target,

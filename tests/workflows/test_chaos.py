@@ -71,8 +71,8 @@ def systems(tmp_path: Path) -> Iterator[tuple[str, str]]:
         yield civil_url, api_url
 
 
-def _seed(tmp_path: Path) -> list[str]:
-    """100 residents of 玉祁社区 and one submission each; worker-a's account in the vault."""
+def _seed(tmp_path: Path, count: int = SUBMISSIONS) -> list[str]:
+    """`count` residents of 玉祁社区 and one submission each; worker-a's account in the vault."""
     engine, cipher = make_store(tmp_path)
     ids = []
     with session_scope(engine) as session:
@@ -86,7 +86,7 @@ def _seed(tmp_path: Path) -> list[str]:
             data=CredentialBind.model_validate({"login_name": LOGIN, "password": PASSWORD}),
             verified=True,
         )
-        for i in range(SUBMISSIONS):
+        for i in range(count):
             birth = f"1941{1 + i % 12:02d}{1 + i // 12:02d}"
             id_number = valid_id_number(birth, "2", seq=i)
             resident = add_resident(

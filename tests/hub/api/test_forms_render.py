@@ -9,7 +9,8 @@ import pytest
 from sqlmodel import Session, select
 
 from hub.forms import FORMS
-from hub.store import Resident, make_engine
+from hub.store import Resident, make_engine, session_scope
+from tests.factories import add_submission, application, make_cipher
 from tests.hub.api.conftest import Api
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -61,3 +62,36 @@ def test_an_empty_submission_names_each_field_she_must_type(api: Api, form_id: s
     optional = {"hazards", "hardship"}  # may stay empty (C/D levels, no hardship to report)
     assert typed - optional <= set(errors) <= typed
     assert all(CJK.search(message) for message in errors.values())
+
+
+def test_a_correction_opens_the_form_with_the_earlier_answers(api: Api):
+    resident_id = _resident_of_worker_a(api)
+    engine = make_engine(api.settings.database_url)
+    try:
+        with session_scope(engine) as session:
+            resident = session.get(Resident, resident_id)
+            assert resident is not None
+            earlier = add_submission(
+                session,
+                make_cipher(),
+                resident,
+                created_by="worker-a",
+                data={**application(), "bank_account": "6228480402564890026"},
+            ).id
+    finally:
+        engine.dispose()
+
+    page = api.client.get(
+        f"/residents/{resident_id}/forms/elderly-allowance?amends={earlier}",
+        headers=api.as_worker_a(),
+    )
+
+    assert page.status_code == 200
+    assert "高龄津贴申请 · 修改" in page.text
+    assert 'value="6228480402564890026"' in page.text  # what she sent before, to correct
+    assert f'<input type="hidden" name="amends" value="{earlier}">' in page.text
+    missing = api.client.get(
+        f"/residents/{resident_id}/forms/elderly-allowance?amends={'0' * 32}",
+        headers=api.as_worker_a(),
+    )
+    assert missing.status_code == 404
