@@ -1,4 +1,5 @@
-"""API client: look up first, then POST with an idempotency key; map errors by status."""
+"""API client: look up first, then POST with an idempotency key; PUT to amend what it filed;
+map errors by status."""
 
 from __future__ import annotations
 
@@ -44,6 +45,22 @@ class ElderlyApiConnector:
             receipt_no = str(response.json()["receipt_no"])
             ctx.heartbeat({"step": "submitted", "receipt_no": receipt_no})
             return Receipt(receipt_no=receipt_no, existing=response.status_code == 200)
+
+    async def amend(
+        self, ctx: DeliveryContext, application: Application, receipt_no: str
+    ) -> Receipt:
+        """修改: replace what was filed under receipt_no. The platform refuses (422, shown to the
+        worker) once its reviewer has decided, or if the ID number or allowance type changed."""
+        if ctx.previous.get("step") == "amended" and ctx.previous.get("receipt_no") == receipt_no:
+            # An earlier attempt's PUT was answered: amending again would only count twice.
+            return Receipt(receipt_no=receipt_no)
+        headers = {"X-API-Key": ctx.config["api_key"]}
+        async with httpx.AsyncClient(base_url=ctx.config["base_url"], timeout=20.0) as http:
+            await self._send(
+                http.put(f"{_PATH}/{receipt_no}", json=self.map(application), headers=headers)
+            )
+        ctx.heartbeat({"step": "amended", "receipt_no": receipt_no})
+        return Receipt(receipt_no=receipt_no)
 
     async def check_decision(
         self, ctx: DeliveryContext, application: Application, receipt_no: str

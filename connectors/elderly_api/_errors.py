@@ -16,5 +16,6 @@ STATUS: dict[int, type[HubError]] = {
     503: TargetUnavailable,
     504: TargetUnavailable,
 }
-#: 422 carries the platform's reason and is a business rejection shown to the worker.
+#: 422 carries the platform's reason (a bad field, or an amendment it refuses once reviewed) and
+#: is a business rejection shown to the worker.
 REJECTED = 422

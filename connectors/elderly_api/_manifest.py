@@ -3,7 +3,7 @@ from connectors.sdk import DecisionPollDecl, FieldDecl, Manifest, RetryPolicyDec
 MANIFEST = Manifest(
     id="elderly_api",
     name="市养老服务信息平台",
-    version="0.1.0",
+    version="0.2.0",
     kind="api",
     auth="api_key",
     allowed_hosts=["127.0.0.1", "localhost"],

@@ -42,6 +42,13 @@ def api_router(*, store: AllowanceStore, api_keys: set[str]) -> APIRouter:
             return JSONResponse(answer, status_code=200, headers={"Idempotent-Replayed": "true"})
         return JSONResponse(answer, status_code=201)
 
+    @router.put("/allowance-applications/{receipt_no}")
+    async def amend(receipt_no: str, request: Request) -> dict[str, object]:
+        """修改: replace an application awaiting review; its 公民身份号码 and 津贴类别 stay."""
+        fields = application_fields(parse_body(await request.body()))
+        record = await run_in_threadpool(store.amend, receipt_no, fields)
+        return {key: record[key] for key in ("receipt_no", "status", "received_at", "amended_at")}
+
     @router.get("/allowance-applications")
     def lookup(id_number: str | None = None) -> dict[str, list[Record]]:
         """Applications filed under one 公民身份号码, oldest first."""

@@ -1,4 +1,4 @@
-"""Decode and check a request body for POST /api/v1/allowance-applications."""
+"""Decode and check a request body for /api/v1/allowance-applications (POST, and PUT to amend)."""
 
 from __future__ import annotations
 

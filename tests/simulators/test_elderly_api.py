@@ -109,6 +109,8 @@ def test_rare_character_name_is_stored_intact(client: TestClient, body: dict[str
         "start_month": None,
         "decided_on": None,
         "decision_reason": None,
+        "amendments": 0,
+        "amended_at": None,
     }
     assert len(record["name"]) == 3  # one code point for 𠮷, not a surrogate pair
     assert RARE_NAME in client.get("/records").text
