@@ -47,6 +47,7 @@ from hub.store import (
     search_residents,
     submission_data,
     tags_of,
+    tasks_for_submitter,
     timeline,
     vehicles_owned_by,
     view_submission,
@@ -94,7 +95,12 @@ def residents(
     found = search_residents(
         session=session, cipher=state.cipher, community=community_of(user), query=q
     )
-    return _page(request, "residents.html", portal, residents=found, q=q)
+    # Questions from target systems waiting for her (a CAPTCHA): she may have left their page.
+    tasks = tasks_for_submitter(session=session, username=user.username)
+    names = {cid: c.manifest.name for cid, c in state.connectors.items()}
+    return _page(
+        request, "residents.html", portal, residents=found, q=q, tasks=tasks, target_names=names
+    )
 
 
 @router.get("/residents/{resident_id}")

@@ -72,6 +72,7 @@ from hub.store._human import (
     human_task_image,
     open_human_task,
     open_tasks,
+    tasks_for_submitter,
 )
 from hub.store._models import (
     Community,
@@ -170,6 +171,7 @@ __all__ = [
     "human_task_image",
     "open_human_task",
     "open_tasks",
+    "tasks_for_submitter",
     "AccountView",
     "Attention",
     "AttentionRow",

@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from hub.crypto import FieldCipher
 from hub.errors import InvalidInput, NotFound
@@ -122,6 +122,30 @@ def open_tasks(*, session: Session, submission_id: str) -> list[OpenTask]:
             expires_at=t.expires_at,
         )
         for t in tasks
+        if t.expires_at > now
+    ]
+
+
+def tasks_for_submitter(*, session: Session, username: str) -> list[OpenTask]:
+    """Every question still waiting for her, across her submissions, oldest first."""
+    now = utcnow()
+    rows = session.exec(
+        select(HumanTask)
+        .join(Submission, col(Submission.id) == col(HumanTask.submission_id))
+        .where(Submission.created_by == username, HumanTask.state == "open")
+        .order_by(col(HumanTask.asked_at))
+    ).all()
+    return [
+        OpenTask(
+            id=t.id,
+            submission_id=t.submission_id,
+            target=t.target,
+            kind=t.kind,
+            prompt=t.prompt,
+            has_image=t.image_enc is not None,
+            expires_at=t.expires_at,
+        )
+        for t in rows
         if t.expires_at > now
     ]
 

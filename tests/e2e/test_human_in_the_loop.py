@@ -59,6 +59,14 @@ async def test_she_reads_the_captcha_in_the_portal_and_the_delivery_goes_on(
         # The robot reached the log-in and asks her: the page shows the CAPTCHA by itself.
         first = await _task(page)
         await expect(page.locator("#targets")).to_contain_text("等待输入验证码")
+        # Gone to another page meanwhile, she still sees what waits for her, and gets back.
+        submission_url = page.url
+        await page.goto(stack.settings.hub.url + "/residents")
+        await expect(page.locator("#my-tasks")).to_contain_text(
+            "全国退役军人信息管理系统：请输入图中的验证码"
+        )
+        await page.locator("#my-tasks a").click()
+        await page.wait_for_url(submission_url)
         image = await page.request.get(
             f"{page.url}/tasks/{first}/image", headers={"Accept": "image/*"}
         )

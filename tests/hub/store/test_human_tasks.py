@@ -22,6 +22,7 @@ from hub.store import (
     open_human_task,
     open_tasks,
     session_scope,
+    tasks_for_submitter,
 )
 from hub.store._models import Submission, utcnow
 from tests.factories import COMMUNITY, add_community, add_resident, add_submission
@@ -67,6 +68,19 @@ def test_a_task_waits_for_her_answer_and_keeps_it_sealed(engine: Engine, cipher:
         assert open_tasks(session=session, submission_id=submission_id) == []
         stored = session.get(HumanTask, task_id)
         assert stored is not None and stored.answer_enc and b"ab12" not in stored.answer_enc
+
+
+def test_her_waiting_questions_are_listed_for_her_only(engine: Engine, cipher: FieldCipher):
+    submission_id = _submission(engine, cipher)  # made by worker-yuqi
+    with session_scope(engine) as session:
+        task_id = _ask(session, cipher, submission_id)
+    with session_scope(engine) as session:
+        mine = tasks_for_submitter(session=session, username="worker-yuqi")
+        assert [(t.id, t.submission_id) for t in mine] == [(task_id, submission_id)]
+        assert tasks_for_submitter(session=session, username="worker-other") == []
+        answer_human_task(session=session, cipher=cipher, task_id=task_id, answer="ab12", by="w")
+    with session_scope(engine) as session:
+        assert tasks_for_submitter(session=session, username="worker-yuqi") == []
 
 
 def test_a_new_question_expires_the_old_one(engine: Engine, cipher: FieldCipher):
