@@ -131,7 +131,7 @@ class AllowanceStore:
             assignments = ", ".join(f"{name} = ?" for name in FIELDS)
             now = self._clock().isoformat(timespec="seconds")
             conn.execute(
-                f"UPDATE {_TABLE} SET {assignments}, amendments = amendments,"
+                f"UPDATE {_TABLE} SET {assignments}, amendments = amendments + 1,"
                 " amended_at = ? WHERE receipt_no = ?",
                 (*(fields[name] for name in FIELDS), now, receipt_no),
             )
