@@ -34,6 +34,7 @@ bench: install
 	PYTHONPATH=. $(BIN)/python bench/store.py
 	PYTHONPATH=. $(BIN)/python bench/startup.py
 	PYTHONPATH=. $(BIN)/python bench/robots.py
+	PYTHONPATH=. $(BIN)/python bench/orchestration.py
 
 install: $(VENV)/.installed system-deps
 	@ls /usr/lib/jvm/*/bin/java >/dev/null 2>&1 || $(BIN)/pip install -q -e '.[dev,jdk]'

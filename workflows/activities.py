@@ -176,10 +176,13 @@ class HubActivities:
         outcome = data.outcome
         word = "已修改" if outcome.amended else _OUTCOME_WORDS[outcome.status]
         with session_scope(self._engine) as session:
-            # A delegated token has done its work (or never will): it goes with the outcome.
-            drop_delegated_tokens(
-                session=session, submission_id=data.submission_id, connector_id=data.connector_id
-            )
+            if connector.manifest.auth == "sso":
+                # Her delegated token has done its work (or never will): it goes with the outcome.
+                drop_delegated_tokens(
+                    session=session,
+                    submission_id=data.submission_id,
+                    connector_id=data.connector_id,
+                )
             recorded = record_delivery_result(
                 session=session,
                 submission_id=data.submission_id,
@@ -227,7 +230,9 @@ class HubActivities:
     @activity.defn(name="deliver")
     async def deliver(self, data: DeliverInput) -> DeliverOutput:
         connector = self._connectors[data.connector_id]
-        application = await asyncio.to_thread(self._load_application, data.submission_id)
+        application = await asyncio.to_thread(
+            self._start_attempt, data.submission_id, data.connector_id
+        )
         ctx, access, attempt = self._context(
             data.submission_id, data.connector_id, connector, "deliver"
         )
@@ -256,7 +261,9 @@ class HubActivities:
         connector = self._connectors[data.connector_id]
         if not isinstance(connector, Amends):
             raise to_application_error(ConfigurationError(f"{data.connector_id}: cannot amend"))
-        application = await asyncio.to_thread(self._load_application, data.submission_id)
+        application = await asyncio.to_thread(
+            self._start_attempt, data.submission_id, data.connector_id
+        )
         ctx, access, _ = self._context(data.submission_id, data.connector_id, connector, "amend")
         try:
             receipt: Receipt = await self._guarded(
@@ -453,6 +460,13 @@ class HubActivities:
                 "delivery %s: failure trace kept as evidence %s", ctx.idempotency_key, evidence_id
             )
         ctx.browsers.traces.clear()
+
+    def _start_attempt(self, submission_id: str, connector_id: str) -> Application:
+        """The application to file, its delivery marked 正在提交 first (the workflow no longer
+        does, since the patch running-in-activity)."""
+        with session_scope(self._engine) as session:
+            mark_delivery_running(session=session, submission_id=submission_id, target=connector_id)
+        return self._load_application(submission_id)
 
     def _load_application(self, submission_id: str) -> Application:
         with session_scope(self._engine) as session:

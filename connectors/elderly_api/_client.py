@@ -13,7 +13,7 @@ import httpx
 from connectors.elderly_api._errors import REJECTED, STATUS
 from connectors.elderly_api._manifest import MANIFEST
 from connectors.elderly_api._mapping import to_target
-from connectors.sdk import Application, Decision, DeliveryContext, Receipt
+from connectors.sdk import Application, Decision, DeliveryContext, Receipt, http_client
 from hub.errors import BusinessRejection, RobotBroken, TargetUnavailable
 
 _PATH = "/api/v1/allowance-applications"
@@ -30,7 +30,7 @@ class ElderlyApiConnector:
             # An earlier attempt filed and heartbeated the receipt before it died.
             return Receipt(receipt_no=str(ctx.previous["receipt_no"]), existing=True)
         headers = {"X-API-Key": ctx.config["api_key"]}
-        async with httpx.AsyncClient(base_url=ctx.config["base_url"], timeout=20.0) as http:
+        async with http_client(ctx.config["base_url"]) as http:
             existing = await self._lookup(http, headers, application)
             if existing:
                 return Receipt(receipt_no=existing, existing=True)
@@ -55,7 +55,7 @@ class ElderlyApiConnector:
             # An earlier attempt's PUT was answered: amending again would only count twice.
             return Receipt(receipt_no=receipt_no)
         headers = {"X-API-Key": ctx.config["api_key"]}
-        async with httpx.AsyncClient(base_url=ctx.config["base_url"], timeout=20.0) as http:
+        async with http_client(ctx.config["base_url"]) as http:
             await self._send(
                 http.put(f"{_PATH}/{receipt_no}", json=self.map(application), headers=headers)
             )
@@ -66,7 +66,7 @@ class ElderlyApiConnector:
         self, ctx: DeliveryContext, application: Application, receipt_no: str
     ) -> Decision | None:
         headers = {"X-API-Key": ctx.config["api_key"]}
-        async with httpx.AsyncClient(base_url=ctx.config["base_url"], timeout=20.0) as http:
+        async with http_client(ctx.config["base_url"]) as http:
             response = await self._send(http.get(f"{_PATH}/{receipt_no}", headers=headers))
         decided = response.json().get("decision")
         return None if not decided else _decision(decided)

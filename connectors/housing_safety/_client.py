@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from connectors.housing_safety._errors import REJECTED, error_for
 from connectors.housing_safety._manifest import MANIFEST
 from connectors.housing_safety._mapping import to_target
-from connectors.sdk import Application, Decision, DeliveryContext, Receipt
+from connectors.sdk import Application, Decision, DeliveryContext, Receipt, http_client
 from hub.errors import BusinessRejection, ConfigurationError, RobotBroken, TargetUnavailable
 
 _PATH = "/api/v1/house-inspections"
@@ -31,7 +31,7 @@ class HousingSafetyConnector:
             return Receipt(receipt_no=str(ctx.previous["receipt_no"]), existing=True)
         body = self.map(application)
         base_url, headers = _target(ctx.config)
-        async with httpx.AsyncClient(base_url=base_url, timeout=_TIMEOUT_S) as http:
+        async with http_client(base_url, timeout=_TIMEOUT_S) as http:
             existing = await _lookup(http, headers, body)
             if existing:
                 return Receipt(receipt_no=existing, existing=True)
@@ -51,7 +51,7 @@ class HousingSafetyConnector:
     ) -> Decision | None:
         """The platform's 复核 of this record; None while it awaits review. Only reads."""
         base_url, headers = _target(ctx.config)
-        async with httpx.AsyncClient(base_url=base_url, timeout=_TIMEOUT_S) as http:
+        async with http_client(base_url, timeout=_TIMEOUT_S) as http:
             response = await _send(http.get(f"{_PATH}/{receipt_no}", headers=headers))
         decided = _json(response).get("decision")
         return None if not decided else _decision(decided)

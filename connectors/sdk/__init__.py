@@ -15,6 +15,7 @@ from connectors.sdk._connector import (
 )
 from connectors.sdk._forms import fill_by_labels, read_table
 from connectors.sdk._health import TargetHealth, check_targets
+from connectors.sdk._http import http_client, tls_context
 from connectors.sdk._legacy import (
     SessionExpired,
     accept_dialogs,
@@ -33,6 +34,8 @@ from connectors.sdk._registry import ENTRY_POINT_GROUP, load_connectors
 from connectors.sdk._tracing import SCRUBBED, DeliveryBrowsers, scrub_trace
 
 __all__ = [
+    "http_client",
+    "tls_context",
     "Amends",
     "CHROMIUM_ARGS",
     "ENTRY_POINT_GROUP",

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import httpx
 
+from connectors.sdk._http import http_client
+
 
 @dataclass(frozen=True)
 class TargetHealth:
@@ -33,7 +35,7 @@ async def check_targets(
     base_urls: Mapping[str, str], *, timeout_s: float
 ) -> dict[str, TargetHealth]:
     """id -> health for every (id, base URL) at once: the slowest target sets the wait."""
-    async with httpx.AsyncClient(timeout=timeout_s) as client:
+    async with http_client(timeout=timeout_s) as client:
         found = await asyncio.gather(
             *(_check(client, url, timeout_s) for url in base_urls.values())
         )

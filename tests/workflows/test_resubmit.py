@@ -70,7 +70,11 @@ async def hub(tmp_path, temporal_env) -> AsyncIterator[SimpleNamespace]:
         browsers=None,
     )
     state = SimpleNamespace(
-        temporal=temporal_env.client, connectors=connectors, settings=Settings(), cipher=cipher
+        temporal=temporal_env.client,
+        connectors=connectors,
+        settings=Settings(),
+        cipher=cipher,
+        engine=engine,
     )
     with ThreadPoolExecutor(4) as pool:
         async with AsyncExitStack() as running:

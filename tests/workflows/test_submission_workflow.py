@@ -90,6 +90,7 @@ class FakeTargets:
 
     @activity.defn(name="deliver")
     async def deliver(self, data: DeliverInput) -> DeliverOutput:
+        self.running.append(data.connector_id)  # as the hub's activity marks it as it starts
         self.attempts[data.connector_id] += 1
         step = self.scripts[data.connector_id][self.attempts[data.connector_id] - 1]
         if step == "ok":
