@@ -4,9 +4,9 @@ One Temporal dev server (the installed `temporal` binary, started as the tests s
 and in its own process, so its CPU is counted apart), one client with the hub's payload codec
 (AES-GCM), one SQLite store migrated as production's. The targets are four stand-in API
 connectors (kind "api", concurrency 4 each, like elderly_api) that file with one JSON POST each,
-through a fresh httpx client per delivery as elderly_api does, to a small HTTP server in its own
-process (the standard library's threading server); it answers with a receipt number after the
-latency the connector's configuration asks for.
+through a client per delivery from `connectors.sdk.http_client`, as elderly_api does, to a small
+HTTP server in its own process (the standard library's threading server); it answers with a
+receipt number after the latency the connector's configuration asks for.
 
 - **Fan-out throughput**: M submissions, each to the 4 targets (answering at once), all started
   at once (M start calls gathered), then every result awaited; the rate is submissions (and
