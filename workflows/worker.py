@@ -48,13 +48,14 @@ async def run_worker(
         ),
     )
     await ensure_search_attributes(client, settings.temporal.namespace)
-    connectors = load_connectors()
+    connectors = load_connectors()  # all of them: the write-backs name any target
     serves_orchestration = only is None or ORCHESTRATION_ROLE in only
+    served = connectors
     if only is not None:
         unknown = set(only) - {ORCHESTRATION_ROLE, *connectors}
         if unknown:
             raise SystemExit(f"--only: no such queue {', '.join(sorted(unknown))}")
-        connectors = {cid: c for cid, c in connectors.items() if cid in only}
+        served = {cid: c for cid, c in connectors.items() if cid in only}
     browsers = BrowserPool(
         executable=settings.browser.executable, headless=settings.browser.headless
     )
@@ -68,7 +69,7 @@ async def run_worker(
     )
     with ThreadPoolExecutor(max_workers=8) as store_pool:
         workers = hub_workers(
-            client, activities, connectors, store_pool, orchestration=serves_orchestration
+            client, activities, served, store_pool, orchestration=serves_orchestration
         )
         if ready is not None:
             ready.set()
