@@ -89,24 +89,28 @@ def hub_workers(
 ) -> list[Worker]:
     """The orchestration queue's worker and one per connector's queue, as this process runs
     them (tests build theirs here too, so they run what production runs)."""
-    orchestration_worker = Worker(
-        client,
-        task_queue=ORCHESTRATION,
-        workflows=[SubmissionWorkflow, CredentialCheckWorkflow],
-        activities=[
-            activities.mark_running,
-            activities.mark_waiting,
-            activities.mark_withdrawn,
-            activities.mark_needs_login,
-            activities.record_human_answer,
-            activities.record_result,
-            activities.record_decision,
-            activities.settle_credential_check,
-        ],
-        activity_executor=store_pool,
-    )
+    workers = []
+    if orchestration:  # built only when served: a Worker registers its queue as it is made
+        workers.append(
+            Worker(
+                client,
+                task_queue=ORCHESTRATION,
+                workflows=[SubmissionWorkflow, CredentialCheckWorkflow],
+                activities=[
+                    activities.mark_running,
+                    activities.mark_waiting,
+                    activities.mark_withdrawn,
+                    activities.mark_needs_login,
+                    activities.record_human_answer,
+                    activities.record_result,
+                    activities.record_decision,
+                    activities.settle_credential_check,
+                ],
+                activity_executor=store_pool,
+            )
+        )
     return [
-        *([orchestration_worker] if orchestration else []),
+        *workers,
         *(
             Worker(
                 client,
