@@ -33,7 +33,7 @@ from hub.store._models import Delivery
 from tests.factories import add_community, add_resident, add_submission, make_store, make_vault
 from workflows._asking import TIMED_OUT
 from workflows.activities import HubActivities
-from workflows.delivery import ANSWER_UPDATE, DeliveryWorkflow, delivery_id
+from workflows.delivery import ANSWER_UPDATE, delivery_id
 from workflows.models import HumanAnswer, RetryDecl, SubmissionInput, TargetPlan
 from workflows.queues import ORCHESTRATION
 from workflows.submission import SubmissionWorkflow
@@ -224,7 +224,3 @@ async def test_an_unanswered_question_ends_the_delivery_with_a_clear_state(impat
     with pytest.raises(RPCError, match="already completed"):
         await hub.answer(submission_id, task.id, "7kq2")
     assert hub.connector.answers == []
-
-
-def test_the_delivery_workflow_is_the_one_answered():
-    assert DeliveryWorkflow.answer_human is not None  # the update the portal calls
