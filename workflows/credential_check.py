@@ -16,6 +16,7 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from workflows.delivery import NON_RETRYABLE
     from workflows.models import (
         CredentialCheckInput,
         CredentialCheckOutput,
@@ -24,7 +25,6 @@ with workflow.unsafe.imports_passed_through():
         VerifyCredentialsOutput,
     )
     from workflows.queues import ORCHESTRATION, connector_queue
-    from workflows.submission import NON_RETRYABLE
 
 #: A worker waits for the answer: a few quick tries, then "try again later".
 _VERIFY_RETRY = RetryPolicy(

@@ -224,42 +224,47 @@ class DeliveryWorkflow:
         One activity with a retry policy does the polling: a pending decision fails the attempt,
         and the server waits the backed-off interval, so months of waiting add no history events.
         """
-        target = data.target
         self._status("awaiting_decision")
-        await workflow.sleep(timedelta(seconds=plan.first_check_s))
-        try:
-            decision = await workflow.execute_activity(
-                "check_decision",
-                CheckDecisionInput(
-                    submission_id=data.submission_id,
-                    connector_id=target.connector_id,
-                    receipt_no=receipt,
-                ),
-                task_queue=connector_queue(target.connector_id),
-                start_to_close_timeout=timedelta(seconds=target.start_to_close_timeout_s),
-                schedule_to_close_timeout=timedelta(seconds=plan.give_up_after_s),
-                heartbeat_timeout=timedelta(seconds=target.heartbeat_timeout_s),
-                retry_policy=RetryPolicy(
-                    initial_interval=timedelta(seconds=plan.first_check_s),
-                    backoff_coefficient=2.0,
-                    maximum_interval=timedelta(seconds=plan.maximum_interval_s),
-                    non_retryable_error_types=NON_RETRYABLE,
-                ),
-                result_type=DecisionOutput,
-            )
-        except ActivityError as err:
-            decision = unknown_decision(err)
+        decision = await ask_for_decision(data.submission_id, data.target, plan, receipt)
         await self._store("record_decision", RecordDecisionInput(
             submission_id=data.submission_id,
-            connector_id=target.connector_id,
+            connector_id=data.target.connector_id,
             form_title=data.form_title,
             decision=decision,
         ))  # fmt: skip
         self._status(f"decided_{decision.result}")
 
 
+async def ask_for_decision(
+    submission_id: str, target: TargetPlan, plan: DecisionPlan, receipt: str
+) -> DecisionOutput:
+    """Wait, then poll the target for its decision on the receipt (one activity whose pending
+    attempts back off); "unknown" with a reason if it never says or cannot be asked."""
+    await workflow.sleep(timedelta(seconds=plan.first_check_s))
+    try:
+        return await workflow.execute_activity(
+            "check_decision",
+            CheckDecisionInput(
+                submission_id=submission_id, connector_id=target.connector_id, receipt_no=receipt
+            ),
+            task_queue=connector_queue(target.connector_id),
+            start_to_close_timeout=timedelta(seconds=target.start_to_close_timeout_s),
+            schedule_to_close_timeout=timedelta(seconds=plan.give_up_after_s),
+            heartbeat_timeout=timedelta(seconds=target.heartbeat_timeout_s),
+            retry_policy=RetryPolicy(
+                initial_interval=timedelta(seconds=plan.first_check_s),
+                backoff_coefficient=2.0,
+                maximum_interval=timedelta(seconds=plan.maximum_interval_s),
+                non_retryable_error_types=NON_RETRYABLE,
+            ),
+            result_type=DecisionOutput,
+        )
+    except ActivityError as err:
+        return unknown_decision(err)
+
+
 def delivery_retry_policy(target: TargetPlan) -> RetryPolicy:
-    # Temporal adds jitter to every backoff interval itself; the policy sets its curve.
+    # Temporal's backoff has no jitter: the deliver activity adds it (next_retry_delay).
     return RetryPolicy(
         initial_interval=timedelta(seconds=target.retry.initial_interval_s),
         backoff_coefficient=target.retry.backoff,

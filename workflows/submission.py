@@ -11,24 +11,21 @@ from datetime import timedelta
 from typing import Any
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy, SearchAttributePair, TypedSearchAttributes
+from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.exceptions import ActivityError, ApplicationError, ChildWorkflowError
 
 with workflow.unsafe.imports_passed_through():
     from workflows import search
     from workflows.delivery import (
-        NON_RETRYABLE,
         RELOGIN_TIMED_OUT,
         STORE_RETRY,
         DeliveryWorkflow,
+        ask_for_decision,
         delivery_id,
         delivery_retry_policy,
         failed_outcome,
-        unknown_decision,
     )
     from workflows.models import (
-        CheckDecisionInput,
-        DecisionOutput,
         DecisionPlan,
         DeliverInput,
         DeliverOutput,
@@ -203,29 +200,7 @@ class SubmissionWorkflow:
         One activity with a retry policy does the polling: a pending decision fails the attempt,
         and the server waits the backed-off interval, so months of waiting add no history events.
         """
-        await workflow.sleep(timedelta(seconds=plan.first_check_s))
-        try:
-            decision = await workflow.execute_activity(
-                "check_decision",
-                CheckDecisionInput(
-                    submission_id=data.submission_id,
-                    connector_id=target.connector_id,
-                    receipt_no=receipt_no,
-                ),
-                task_queue=connector_queue(target.connector_id),
-                start_to_close_timeout=timedelta(seconds=target.start_to_close_timeout_s),
-                schedule_to_close_timeout=timedelta(seconds=plan.give_up_after_s),
-                heartbeat_timeout=timedelta(seconds=target.heartbeat_timeout_s),
-                retry_policy=RetryPolicy(
-                    initial_interval=timedelta(seconds=plan.first_check_s),
-                    backoff_coefficient=2.0,
-                    maximum_interval=timedelta(seconds=plan.maximum_interval_s),
-                    non_retryable_error_types=NON_RETRYABLE,
-                ),
-                result_type=DecisionOutput,
-            )
-        except ActivityError as err:
-            decision = unknown_decision(err)
+        decision = await ask_for_decision(data.submission_id, target, plan, receipt_no)
         await workflow.execute_activity(
             "record_decision",
             RecordDecisionInput(

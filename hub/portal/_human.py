@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
 
 from hub import human, resubmitting, withdrawing
+from hub._state import HubState
 from hub.deps import (
     PortalSessionDep,
     SessionDep,
@@ -19,7 +22,8 @@ from hub.deps import (
 )
 from hub.errors import InvalidInput
 from hub.portal._routes import render_submission
-from hub.store import get_scoped_submission, human_task_image
+from hub.store import Submission, get_scoped_submission, human_task_image
+from identity import Principal
 
 router = APIRouter(include_in_schema=False)
 
@@ -48,10 +52,7 @@ async def answer(
     portal: PortalSessionDep,
     answer: Annotated[str, Form()] = "",  # empty: refused below in Chinese, not with a 422
 ) -> Response:
-    submission = get_scoped_submission(
-        session=session, submission_id=submission_id, community=community_of(user)
-    )
-    try:
+    async def act(submission: Submission) -> None:
         await human.answer_task(
             state=state,
             session=session,
@@ -60,17 +61,8 @@ async def answer(
             answer=answer,
             username=user.username,
         )
-    except InvalidInput as exc:
-        return render_submission(
-            request,
-            submission_id,
-            user=user,
-            state=state,
-            session=session,
-            portal=portal,
-            task_error=exc.user_message,
-        )
-    return RedirectResponse(f"/submissions/{submission.id}", status_code=303)
+
+    return await _act(request, submission_id, act, user, state, session, portal, on_task=True)
 
 
 @router.post("/submissions/{submission_id}/withdraw")
@@ -82,22 +74,10 @@ async def withdraw(
     session: SessionDep,
     portal: PortalSessionDep,
 ) -> Response:
-    submission = get_scoped_submission(
-        session=session, submission_id=submission_id, community=community_of(user)
-    )
-    try:
+    async def act(submission: Submission) -> None:
         await withdrawing.withdraw(state=state, session=session, submission=submission, user=user)
-    except InvalidInput as exc:
-        return render_submission(
-            request,
-            submission_id,
-            user=user,
-            state=state,
-            session=session,
-            portal=portal,
-            page_error=exc.user_message,
-        )
-    return RedirectResponse(f"/submissions/{submission.id}", status_code=303)
+
+    return await _act(request, submission_id, act, user, state, session, portal)
 
 
 @router.post("/submissions/{submission_id}/resubmit")
@@ -109,10 +89,7 @@ async def resubmit(
     session: SessionDep,
     portal: PortalSessionDep,
 ) -> Response:
-    submission = get_scoped_submission(
-        session=session, submission_id=submission_id, community=community_of(user)
-    )
-    try:
+    async def act(submission: Submission) -> None:
         await resubmitting.resubmit_failed(
             state=state,
             session=session,
@@ -120,7 +97,30 @@ async def resubmit(
             username=user.username,
             subject_token=caller_token(request, state, portal),
         )
+
+    return await _act(request, submission_id, act, user, state, session, portal)
+
+
+async def _act(
+    request: Request,
+    submission_id: str,
+    act: Callable[[Submission], Awaitable[None]],
+    user: Principal,
+    state: HubState,
+    session: Session,
+    portal: Any,
+    *,
+    on_task: bool = False,
+) -> Response:
+    """Do one of the page's acts on her community's submission; back to its page, or the page
+    again with why it was refused (beside the question, for an answer; at the top otherwise)."""
+    submission = get_scoped_submission(
+        session=session, submission_id=submission_id, community=community_of(user)
+    )
+    try:
+        await act(submission)
     except InvalidInput as exc:
+        where = "task_error" if on_task else "page_error"
         return render_submission(
             request,
             submission_id,
@@ -128,6 +128,6 @@ async def resubmit(
             state=state,
             session=session,
             portal=portal,
-            page_error=exc.user_message,
+            **{where: exc.user_message},
         )
     return RedirectResponse(f"/submissions/{submission.id}", status_code=303)

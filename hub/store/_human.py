@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from hub.crypto import FieldCipher
 from hub.errors import InvalidInput, NotFound
@@ -105,35 +106,26 @@ def expire_human_task(*, session: Session, task_id: str) -> None:
 
 def open_tasks(*, session: Session, submission_id: str) -> list[OpenTask]:
     """The submission's questions still waiting for her, one per target at most."""
-    now = utcnow()
-    tasks = session.exec(
-        select(HumanTask)
-        .where(HumanTask.submission_id == submission_id, HumanTask.state == "open")
-        .order_by(HumanTask.asked_at)  # type: ignore[arg-type]
-    ).all()
-    return [
-        OpenTask(
-            id=t.id,
-            submission_id=t.submission_id,
-            target=t.target,
-            kind=t.kind,
-            prompt=t.prompt,
-            has_image=t.image_enc is not None,
-            expires_at=t.expires_at,
-        )
-        for t in tasks
-        if t.expires_at > now
-    ]
+    return _waiting(
+        select(HumanTask).where(HumanTask.submission_id == submission_id), session=session
+    )
 
 
 def tasks_for_submitter(*, session: Session, username: str) -> list[OpenTask]:
     """Every question still waiting for her, across her submissions, oldest first."""
-    now = utcnow()
-    rows = session.exec(
+    return _waiting(
         select(HumanTask)
         .join(Submission, col(Submission.id) == col(HumanTask.submission_id))
-        .where(Submission.created_by == username, HumanTask.state == "open")
-        .order_by(col(HumanTask.asked_at))
+        .where(Submission.created_by == username),
+        session=session,
+    )
+
+
+def _waiting(query: SelectOfScalar[HumanTask], *, session: Session) -> list[OpenTask]:
+    """The query's tasks that are open and not past their time, oldest first, as shown."""
+    now = utcnow()
+    rows = session.exec(
+        query.where(HumanTask.state == "open").order_by(col(HumanTask.asked_at))
     ).all()
     return [
         OpenTask(
