@@ -197,6 +197,7 @@ def workflow_input(
             )
         )
     return SubmissionInput(
+        children=True,
         submission_id=submission.id,
         form_title=form.title,
         targets=plans,

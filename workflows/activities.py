@@ -172,6 +172,10 @@ class HubActivities:
 
     @activity.defn(name="record_delivery_result")
     def record_result(self, data: RecordInput) -> None:
+        self._record(data)
+
+    def _record(self, data: RecordInput) -> None:
+        """The delivery's outcome in the store (once: a rerun changes nothing, alerts no one)."""
         connector = self._connectors[data.connector_id]
         outcome = data.outcome
         word = "已修改" if outcome.amended else _OUTCOME_WORDS[outcome.status]
@@ -248,12 +252,12 @@ class HubActivities:
                 raise
             log.info("delivery %s: withdrawn after filing", ctx.idempotency_key)
             return DeliverOutput(status="succeeded", receipt_no=filed)
-        return DeliverOutput(
+        return await self._recorded(data, DeliverOutput(
             status="succeeded",
             receipt_no=receipt.receipt_no,
             existing=receipt.existing,
             evidence_id=ctx.evidence_ids[-1] if ctx.evidence_ids else None,
-        )
+        ))  # fmt: skip
 
     @activity.defn(name="amend")
     async def amend(self, data: AmendInput) -> DeliverOutput:
@@ -271,12 +275,12 @@ class HubActivities:
             )
         except ApplicationError as err:
             raise _with_jitter(err, connector.manifest.retry, activity.info().attempt) from None
-        return DeliverOutput(
+        return await self._recorded(data, DeliverOutput(
             status="succeeded",
             receipt_no=receipt.receipt_no,
             amended=True,
             evidence_id=ctx.evidence_ids[-1] if ctx.evidence_ids else None,
-        )
+        ))  # fmt: skip
 
     @activity.defn(name="check_decision")
     async def check_decision(self, data: CheckDecisionInput) -> DecisionOutput:
@@ -460,6 +464,23 @@ class HubActivities:
                 "delivery %s: failure trace kept as evidence %s", ctx.idempotency_key, evidence_id
             )
         ctx.browsers.traces.clear()
+
+    async def _recorded(
+        self, data: DeliverInput | AmendInput, outcome: DeliverOutput
+    ) -> DeliverOutput:
+        """Its success written back here, where the workflow would write it next (one activity
+        and one workflow task fewer per delivery); not for deliveries started before form_title
+        was passed, whose workflows record it themselves."""
+        if data.form_title is None:
+            return outcome
+        record = RecordInput(
+            submission_id=data.submission_id,
+            connector_id=data.connector_id,
+            form_title=data.form_title,
+            outcome=outcome,
+        )
+        await asyncio.to_thread(self._record, record)
+        return outcome.model_copy(update={"recorded": True})
 
     def _start_attempt(self, submission_id: str, connector_id: str) -> Application:
         """The application to file, its delivery marked 正在提交 first (the workflow no longer

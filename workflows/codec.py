@@ -21,6 +21,7 @@ import base64
 import binascii
 import dataclasses
 import os
+import threading
 from collections.abc import Sequence
 
 from cryptography.exceptions import InvalidTag
@@ -42,6 +43,31 @@ class CodecError(ValueError):
     """A key is misconfigured, or a payload does not decrypt. Names key ids, never data."""
 
 
+class _Nonces:
+    """Random 96-bit nonces, read from the OS a few KiB at a time.
+
+    One getrandom call per 341 payloads instead of one each: in some sandboxes a call costs
+    ~0.2 ms, a tenth of a delivery's worker CPU. Still random nonces (no counter state to lose);
+    a forked child draws its own (the pool is per process id), so no two ever share one.
+    """
+
+    _BATCH = _NONCE_BYTES * 341
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pool = b""
+        self._at = 0
+        self._pid = 0
+
+    def take(self) -> bytes:
+        with self._lock:
+            if self._at + _NONCE_BYTES > len(self._pool) or self._pid != os.getpid():
+                self._pool, self._at, self._pid = os.urandom(self._BATCH), 0, os.getpid()
+            nonce = self._pool[self._at : self._at + _NONCE_BYTES]
+            self._at += _NONCE_BYTES
+            return nonce
+
+
 class EncryptionCodec(PayloadCodec):
     """AES-256-GCM over whole payloads, with key ids for rotation.
 
@@ -53,6 +79,7 @@ class EncryptionCodec(PayloadCodec):
             raise CodecError(f"current payload key {current!r} is not among the configured keys")
         self._aeads = {kid: AESGCM(_key_bytes(kid, value)) for kid, value in keys.items()}
         self.current = current
+        self._nonces = _Nonces()
 
     async def encode(self, payloads: Sequence[Payload]) -> list[Payload]:
         return [self._encrypt(p) for p in payloads]
@@ -62,7 +89,7 @@ class EncryptionCodec(PayloadCodec):
 
     def _encrypt(self, payload: Payload) -> Payload:
         kid = self.current
-        nonce = os.urandom(_NONCE_BYTES)
+        nonce = self._nonces.take()
         sealed = self._aeads[kid].encrypt(nonce, payload.SerializeToString(), kid.encode())
         return Payload(metadata={"encoding": ENCODING, KEY_ID: kid.encode()}, data=nonce + sealed)
 

@@ -118,12 +118,13 @@ class DeliveryWorkflow:
             ))  # fmt: skip
             self._status("withdrawn")
             raise
-        await self._store("record_delivery_result", RecordInput(
-            submission_id=data.submission_id,
-            connector_id=target.connector_id,
-            form_title=data.form_title,
-            outcome=outcome,
-        ))  # fmt: skip
+        if not outcome.recorded:  # the deliver activity wrote back its success itself
+            await self._store("record_delivery_result", RecordInput(
+                submission_id=data.submission_id,
+                connector_id=target.connector_id,
+                form_title=data.form_title,
+                outcome=outcome,
+            ))  # fmt: skip
         self._status(outcome.status)
         if outcome.status == "succeeded" and outcome.receipt_no and target.decisions is not None:
             await self._await_decision(data, target.decisions, outcome.receipt_no)
@@ -132,13 +133,17 @@ class DeliveryWorkflow:
     async def _deliver(self, data: DeliveryInput) -> DeliverOutput:
         """File it: in office hours, retried per the connector, waiting for her where needed."""
         target = data.target
+        running = data.started_running  # as its parent started it: no write to say so again
         while True:
-            await self._within_office_hours(data)
-            if not workflow.patched(RUNNING_IN_ACTIVITY):
+            if await self._within_office_hours(data):
+                running = False
+            if not (data.started_running or workflow.patched(RUNNING_IN_ACTIVITY)):
                 await self._store("mark_delivery_running", MarkRunningInput(
                     submission_id=data.submission_id, connector_id=target.connector_id
                 ))  # fmt: skip
-            self._status("running")
+            if not running:
+                self._status("running")
+            running = False  # a second attempt comes after a wait with another status
             activity, arg = _step(data)
             try:
                 return await workflow.execute_activity(
@@ -180,8 +185,10 @@ class DeliveryWorkflow:
             [search.STATUS.value_set(status), search.NEEDS_HUMAN.value_set(needs_human)]
         )
 
-    async def _within_office_hours(self, data: DeliveryInput) -> None:
-        """Outside the target's office hours: say so in the portal, and wait until it opens."""
+    async def _within_office_hours(self, data: DeliveryInput) -> bool:
+        """Outside the target's office hours: say so in the portal, and wait until it opens
+        (True when it waited)."""
+        waited = False
         hours = data.target.office_hours
         while hours is not None and (opens := hours.opens_at(workflow.now())) is not None:
             local = opens.astimezone(BEIJING)
@@ -197,6 +204,8 @@ class DeliveryWorkflow:
             ))  # fmt: skip
             self._status("waiting_hours")
             await workflow.sleep(opens - workflow.now())
+            waited = True
+        return waited
 
     async def _wait_for_login(self, data: DeliveryInput, err: ActivityError) -> bool:
         """Ask her to log in again and wait until she has (True) or the wait is over (False)."""
@@ -279,12 +288,15 @@ def _step(data: DeliveryInput) -> tuple[str, DeliverInput | AmendInput]:
     target = data.target
     if target.amends_receipt is None:
         return "deliver", DeliverInput(
-            submission_id=data.submission_id, connector_id=target.connector_id
+            submission_id=data.submission_id,
+            connector_id=target.connector_id,
+            form_title=data.form_title,
         )
     return "amend", AmendInput(
         submission_id=data.submission_id,
         connector_id=target.connector_id,
         receipt_no=target.amends_receipt,
+        form_title=data.form_title,
     )
 
 

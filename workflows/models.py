@@ -47,6 +47,10 @@ class SubmissionInput(BaseModel):
     # workflows started before they were set.
     community_code: str | None = None
     form_id: str | None = None
+    #: Each target's delivery runs in a child workflow. Set by whatever starts a submission
+    #: since v5; absent from older inputs, whose workflows ask the patch child-per-target (a
+    #: patch costs a marker and a search-attribute write per run: the fan-out's hot path).
+    children: bool = False
 
 
 class DeliveryInput(BaseModel):
@@ -55,17 +59,25 @@ class DeliveryInput(BaseModel):
     submission_id: str
     form_title: str
     target: TargetPlan
+    #: Started by its parent with DeliveryStatus "running", its attempts marked 正在提交 by the
+    #: deliver activity (since v5; absent from older inputs, whose deliveries ask the patch
+    #: running-in-activity and set the status themselves).
+    started_running: bool = False
 
 
 class DeliverInput(BaseModel):
     submission_id: str
     connector_id: str
+    #: Set (by deliveries started since it was added): the activity records its own success in
+    #: the store, as record_delivery_result would, and says so (DeliverOutput.recorded).
+    form_title: str | None = None
 
 
 class AmendInput(BaseModel):
     submission_id: str
     connector_id: str
     receipt_no: str  # what the target filed for the submission being corrected
+    form_title: str | None = None  # as DeliverInput's
 
 
 class DeliverOutput(BaseModel):
@@ -78,6 +90,8 @@ class DeliverOutput(BaseModel):
     #: Why it failed: the last error's class name (RobotBroken, TargetUnavailable, …); None when
     #: it did not fail, or its last attempt timed out.
     error_type: str | None = None
+    #: The activity has already written this outcome to the store: no record_delivery_result.
+    recorded: bool = False
 
 
 class RecordInput(BaseModel):

@@ -71,7 +71,7 @@ class SubmissionWorkflow:
     @workflow.run
     async def run(self, data: SubmissionInput) -> SubmissionOutput:
         # Workflows started before children replay as they ran (self._deliver).
-        patched = workflow.patched(CHILD_PER_TARGET)
+        patched = data.children or workflow.patched(CHILD_PER_TARGET)
         deliver = self._deliver_in_child if patched else self._deliver
         outcomes = await asyncio.gather(*(deliver(data, t) for t in data.targets))
         return SubmissionOutput(
@@ -83,7 +83,8 @@ class SubmissionWorkflow:
         child_id = delivery_id(data.submission_id, target.connector_id)
         attributes: list[SearchAttributePair[Any]] = [
             SearchAttributePair(search.TARGET, target.connector_id),
-            SearchAttributePair(search.STATUS, "pending"),
+            # Since v5 the child starts as running (one search-attribute write fewer in it).
+            SearchAttributePair(search.STATUS, "running" if data.children else "pending"),
             SearchAttributePair(search.NEEDS_HUMAN, False),
         ]
         if data.community_code:
@@ -93,7 +94,10 @@ class SubmissionWorkflow:
         handle = await workflow.start_child_workflow(
             DeliveryWorkflow.run,
             DeliveryInput(
-                submission_id=data.submission_id, form_title=data.form_title, target=target
+                submission_id=data.submission_id,
+                form_title=data.form_title,
+                target=target,
+                started_running=data.children,
             ),
             id=child_id,
             task_queue=connector_queue(target.connector_id),

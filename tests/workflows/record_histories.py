@@ -108,6 +108,7 @@ async def record(label: str) -> list[Path]:
                     handle = await env.client.start_workflow(
                         SubmissionWorkflow.run,
                         SubmissionInput(
+                            children=True,
                             submission_id=submission_id,
                             form_title="高龄津贴申请",
                             targets=plans,

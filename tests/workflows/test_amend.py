@@ -23,6 +23,7 @@ from hub.store._models import Submission
 from hub.submitting import create, start_fan_out
 from tests.factories import COMMUNITY, add_community, add_resident, make_store, make_vault
 from workflows.activities import HubActivities
+from workflows.delivery import delivery_id
 from workflows.worker import hub_workers
 
 ANSWERS = {
@@ -126,16 +127,28 @@ def _lines(hub, submission_id: str) -> dict[str, tuple[str, str | None, str | No
         return {d.target: (d.status, d.receipt_no, d.message) for d in rows}
 
 
+async def _activities_run(hub, workflow_id: str) -> list[str]:
+    history = await hub.state.temporal.get_workflow_handle(workflow_id).fetch_history()
+    return [
+        e.activity_task_scheduled_event_attributes.activity_type.name
+        for e in history.events
+        if e.HasField("activity_task_scheduled_event_attributes")
+    ]
+
+
 async def test_a_correction_amends_where_it_can_and_says_where_it_cannot(hub):
     first = await _submit(hub, "first-key-0001", "6228480402564890018")
     assert _lines(hub, first) == {
         "civil_affairs": ("succeeded", "R-civil_affairs-1", None),
         "elderly_api": ("succeeded", "R-elderly_api-1", None),
     }
+    # The deliver activity wrote its success back itself: no separate record activity ran.
+    assert await _activities_run(hub, delivery_id(first, "civil_affairs")) == ["deliver"]
 
     second = await _submit(hub, "second-key-001", "6228480402564890026", amends=first)
 
     assert hub.connectors["elderly_api"].amended == [("R-elderly_api-1", "6228480402564890026")]
+    assert await _activities_run(hub, delivery_id(second, "elderly_api")) == ["amend"]
     assert hub.connectors["elderly_api"].filed == ["6228480402564890018"]  # not filed anew
     assert hub.connectors["civil_affairs"].filed == ["6228480402564890018"]  # no robot went
     assert _lines(hub, second) == {

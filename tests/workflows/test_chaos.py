@@ -176,7 +176,9 @@ async def test_killing_the_worker_at_random_moments_loses_nothing_and_files_noth
     handles = [
         await temporal_env.client.start_workflow(
             SubmissionWorkflow.run,
-            SubmissionInput(submission_id=sid, form_title="高龄津贴申请", targets=plans),
+            SubmissionInput(
+                children=True, submission_id=sid, form_title="高龄津贴申请", targets=plans
+            ),
             id=f"submission-{sid}",
             task_queue=ORCHESTRATION,
             result_type=SubmissionOutput,

@@ -3,7 +3,9 @@ the session's Temporal server whose stored history holds ciphertext only."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import os
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
@@ -56,6 +58,27 @@ async def test_a_payload_comes_back_whole_and_nothing_of_it_shows_encrypted():
     assert await codec.decode([sealed]) == [original]
     [again] = await codec.encode([original])
     assert again.data != sealed.data  # a fresh nonce each time
+
+
+def test_nonces_never_repeat_across_batches_nor_in_a_forked_child():
+    codec = EncryptionCodec(keys={"k1": K1}, current="k1")
+    payload = _json("{}")
+    sealed = asyncio.run(codec.encode([payload] * 2000))  # several of the batches nonces come in
+    assert len({p.data[:12] for p in sealed}) == 2000
+
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: one payload, its nonce to the parent
+        try:
+            os.write(write, codec._nonces.take())
+        finally:
+            os._exit(0)
+    os.close(write)
+    child_nonce = os.read(read, 12)
+    os.close(read)
+    os.waitpid(pid, 0)
+    assert len(child_nonce) == 12
+    assert child_nonce != codec._nonces.take()  # not the parent's next one from the same pool
 
 
 async def test_after_rotation_old_payloads_still_decode_and_new_ones_use_the_new_key():

@@ -115,7 +115,12 @@ class Hub:
         self.workflow_ids += [workflow_id, delivery_id(submission_id, "civil_affairs")]
         result: SubmissionOutput = await self.env.client.execute_workflow(
             SubmissionWorkflow.run,
-            SubmissionInput(submission_id=submission_id, form_title="高龄津贴申请", targets=[PLAN]),
+            SubmissionInput(
+                children=True,
+                submission_id=submission_id,
+                form_title="高龄津贴申请",
+                targets=[PLAN],
+            ),
             id=workflow_id,
             task_queue=ORCHESTRATION,
         )

@@ -43,6 +43,7 @@ async def test_each_target_is_a_child_named_by_submission_and_target(temporal_en
             result = await temporal_env.client.execute_workflow(
                 SubmissionWorkflow.run,
                 SubmissionInput(
+                    children=True,
                     submission_id=submission_id,
                     form_title="高龄津贴申请",
                     targets=plans,
@@ -79,7 +80,9 @@ async def test_a_delivery_waiting_for_her_login_is_marked_needs_human(temporal_e
                 await running.enter_async_context(worker)
             handle = await temporal_env.client.start_workflow(
                 SubmissionWorkflow.run,
-                SubmissionInput(submission_id=submission_id, form_title="低保", targets=plans),
+                SubmissionInput(
+                    children=True, submission_id=submission_id, form_title="低保", targets=plans
+                ),
                 id=f"submission-{submission_id}",
                 task_queue=ORCHESTRATION,
             )
@@ -118,7 +121,9 @@ async def test_outside_office_hours_the_delivery_waits_and_says_until_when(tempo
                 await running.enter_async_context(worker)
             handle = await temporal_env.client.start_workflow(
                 SubmissionWorkflow.run,
-                SubmissionInput(submission_id=submission_id, form_title="高龄津贴", targets=plans),
+                SubmissionInput(
+                    children=True, submission_id=submission_id, form_title="高龄津贴", targets=plans
+                ),
                 id=f"submission-{submission_id}",
                 task_queue=ORCHESTRATION,
             )

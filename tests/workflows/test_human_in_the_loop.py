@@ -100,7 +100,12 @@ class Hub:
         )
         handle = await self.env.client.start_workflow(
             SubmissionWorkflow.run,
-            SubmissionInput(submission_id=submission_id, form_title="高龄津贴申请", targets=[plan]),
+            SubmissionInput(
+                children=True,
+                submission_id=submission_id,
+                form_title="高龄津贴申请",
+                targets=[plan],
+            ),
             id=f"submission-{submission_id}",
             task_queue=ORCHESTRATION,
         )

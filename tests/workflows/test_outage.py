@@ -82,7 +82,10 @@ async def test_a_minute_long_outage_delays_deliveries_and_loses_none(
                     await temporal_env.client.start_workflow(
                         SubmissionWorkflow.run,
                         SubmissionInput(
-                            submission_id=sid, form_title="高龄津贴申请", targets=plans
+                            children=True,
+                            submission_id=sid,
+                            form_title="高龄津贴申请",
+                            targets=plans,
                         ),
                         id=f"submission-{sid}",
                         task_queue=ORCHESTRATION,

@@ -33,6 +33,8 @@ def test_every_scenario_was_recorded_for_each_version():
     assert stems >= {f"v1-{name}" for name in SCENARIOS}  # one workflow did everything
     assert stems >= {f"v2-{name}" for name in SCENARIOS}  # a child per target
     assert stems >= {f"v3-{name}" for name in SCENARIOS}  # the activity marks 正在提交
+    assert stems >= {f"v4-{name}" for name in SCENARIOS}  # …and records its success
+    assert stems >= {f"v5-{name}" for name in SCENARIOS}  # input flags, not patches, decide
     assert "v2-sso-relogin-delivery-sso_sys" in stems
 
 

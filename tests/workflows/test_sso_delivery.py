@@ -152,7 +152,10 @@ class Hub:
         return await self.env.client.start_workflow(
             SubmissionWorkflow.run,
             SubmissionInput(
-                submission_id=submission_id, form_title="最低生活保障申请", targets=[PLAN]
+                children=True,
+                submission_id=submission_id,
+                form_title="最低生活保障申请",
+                targets=[PLAN],
             ),
             id=workflow_id,
             task_queue=ORCHESTRATION,

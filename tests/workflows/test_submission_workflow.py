@@ -94,7 +94,18 @@ class FakeTargets:
         self.attempts[data.connector_id] += 1
         step = self.scripts[data.connector_id][self.attempts[data.connector_id] - 1]
         if step == "ok":
-            return DeliverOutput(status="succeeded", receipt_no=f"R-{data.connector_id}")
+            outcome = DeliverOutput(status="succeeded", receipt_no=f"R-{data.connector_id}")
+            if data.form_title is None:  # as the hub's activity: the workflow records it
+                return outcome
+            self.recorded.append(  # as the hub's activity: success written back as it is had
+                RecordInput(
+                    submission_id=data.submission_id,
+                    connector_id=data.connector_id,
+                    form_title=data.form_title,
+                    outcome=outcome,
+                )
+            )
+            return outcome.model_copy(update={"recorded": True})
         if step == "down":
             raise ApplicationError("目标系统暂时无法访问", type="TargetUnavailable")
         if step == "login":  # her single-sign-on token has expired
@@ -164,7 +175,10 @@ async def _run(env: WorkflowEnvironment, fake: FakeTargets, plans: list[TargetPl
             return await env.client.execute_workflow(
                 SubmissionWorkflow.run,
                 SubmissionInput(
-                    submission_id=uuid.uuid4().hex, form_title="高龄津贴申请", targets=plans
+                    children=True,
+                    submission_id=uuid.uuid4().hex,
+                    form_title="高龄津贴申请",
+                    targets=plans,
                 ),
                 id=f"submission-{uuid.uuid4().hex}",
                 task_queue=ORCHESTRATION,
@@ -280,7 +294,10 @@ async def test_an_expired_sign_on_waits_for_her_and_goes_on_once_she_logs_in(tem
             handle = await temporal_env.client.start_workflow(
                 SubmissionWorkflow.run,
                 SubmissionInput(
-                    submission_id=uuid.uuid4().hex, form_title="最低生活保障申请", targets=plans
+                    children=True,
+                    submission_id=uuid.uuid4().hex,
+                    form_title="最低生活保障申请",
+                    targets=plans,
                 ),
                 id=f"submission-{uuid.uuid4().hex}",
                 task_queue=ORCHESTRATION,

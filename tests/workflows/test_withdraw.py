@@ -118,6 +118,7 @@ async def test_withdrawing_stops_what_is_not_filed_and_keeps_what_is(hub, tempor
     handle = await temporal_env.client.start_workflow(
         SubmissionWorkflow.run,
         SubmissionInput(
+            children=True,
             submission_id=submission_id,
             form_title="高龄津贴申请",
             targets=[_plan(t) for t in targets],
