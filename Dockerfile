@@ -10,10 +10,12 @@ COPY workflows workflows
 COPY connectors connectors
 COPY identity identity
 COPY simulators simulators
+COPY forms forms
 RUN pip install --no-cache-dir .
 RUN useradd --system --uid 10001 hub
 USER hub
 ENV HUB_ENVIRONMENT=production \
+    HUB_FORMS_DIR=/app/forms \
     HUB_BROWSER__EXECUTABLE=/usr/bin/chromium
 EXPOSE 8000
 CMD ["python", "-m", "hub"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import re
 
+from pydantic_core import to_jsonable_python
 from sqlmodel import Session, select
 from temporalio.client import Client
 from temporalio.common import (
@@ -17,8 +18,9 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from connectors.sdk import Amends, DecisionPollDecl
 from hub._state import HubState
+from hub.clock import beijing_today
 from hub.errors import InvalidInput, TargetUnavailable
-from hub.forms import FORMS, FormSpec, parse_answers
+from hub.forms import FORMS, FormTemplate, check_facts, locked_values, validate_values
 from hub.settings import TemporalSettings
 from hub.store import (
     Delivery,
@@ -63,10 +65,11 @@ def create(
         raise InvalidInput(f"unknown form {form_id}", user_message="没有这个表单")
     if not re.fullmatch(CLIENT_KEY_PATTERN, client_key):
         raise InvalidInput("client key", user_message="提交缺少防重复标识，请刷新页面后重试")
-    parsed = parse_answers(form, answers)
+    today = beijing_today()
+    values = validate_values(form, answers, today=today)
     resident = get_scoped_resident(session=session, resident_id=resident_id, community=community)
     facts = resident_facts(session=session, cipher=state.cipher, resident=resident)
-    form.check(facts, parsed)
+    check_facts(form, facts, values)
     application = {
         "name": facts.name,
         "id_number": facts.id_number,
@@ -74,7 +77,9 @@ def create(
         "birth_date": facts.birth_date.isoformat(),
         "community_code": facts.community_code,
         "community_name": facts.community_name,
-        **parsed.model_dump(mode="json"),
+        # Locked fields come from the store, whatever the browser sent.
+        **locked_values(form, facts=facts, today=today),
+        **to_jsonable_python(values),
     }
     manual: dict[str, str] = {}
     if amends is not None:
@@ -99,7 +104,7 @@ def _amendable(
     session: Session,
     community: str,
     resident: Resident,
-    form: FormSpec,
+    form: FormTemplate,
     amends: str,
     client_key: str,
 ) -> dict[str, str]:
@@ -169,7 +174,7 @@ def search_attributes(submission: Submission) -> TypedSearchAttributes:
 
 
 def workflow_input(
-    state: HubState, form: FormSpec, submission: Submission, targets: list[str]
+    state: HubState, form: FormTemplate, submission: Submission, targets: list[str]
 ) -> SubmissionInput:
     plans = []
     amending: dict[str, str] = {}

@@ -9,14 +9,18 @@ import sys
 from pathlib import Path
 
 from pydantic import BaseModel
+from sqlalchemy import Engine
 
+from connectors.sdk import load_connectors
 from hub.crypto import FieldCipher
 from hub.demo import seed_demo
 from hub.devstack._java import find_java_home
 from hub.devstack._keycloak import ensure_keycloak, keycloak_service
 from hub.devstack._process import Service, ServiceFailed
+from hub.errors import InvalidInput
+from hub.forms import FORMS_FOLDER
 from hub.settings import Settings
-from hub.store import index_all_names, make_engine, migrate, session_scope
+from hub.store import index_all_names, make_engine, migrate, publish_form, session_scope
 from hub.vault import Vault
 from identity import downstream_clients, provision
 from workflows.queues import ORCHESTRATION
@@ -88,7 +92,25 @@ class Stack:
             )
             # Data kept from before the name index existed becomes searchable by part of a name.
             index_all_names(session=session, cipher=cipher)
+        self._publish_forms(engine, cipher)
         engine.dispose()
+
+    def _publish_forms(self, engine: Engine, cipher: FieldCipher) -> None:
+        """The bundled form templates, each as its published version (unchanged ones: nothing)."""
+        manifests = {cid: c.manifest for cid, c in load_connectors().items()}
+        for path in sorted(FORMS_FOLDER.glob("*.toml")):
+            try:
+                with session_scope(engine) as session:
+                    publish_form(
+                        session,
+                        source=path.read_text(encoding="utf-8"),
+                        by="make-run",
+                        roles=("it_admin",),
+                        cipher=cipher,
+                        manifests=manifests,
+                    )
+            except InvalidInput as exc:
+                raise ServiceFailed(f"{path}: {exc.user_message}") from exc
 
     def _provision_realm(self) -> None:
         kc = self.settings.keycloak

@@ -1,4 +1,13 @@
-"""Universal forms: what the worker fills once, and how it is checked."""
+"""Universal forms: what the worker fills once, and how it is checked.
+
+The forms are data: one TOML template per form under `forms/` (docs/forms.md), loaded into
+`FORMS` when the hub starts. The Python form modules (`SPECS`) are what the templates were
+converted from; they stay one more release as the oracle the tests hold the templates to
+(tests/hub/forms/test_templates_fidelity.py), and the hub no longer reads them.
+"""
+
+import functools
+from typing import TYPE_CHECKING
 
 from hub.forms._disability_allowance import DISABILITY_ALLOWANCE, DisabilityAllowanceAnswers
 from hub.forms._elderly_allowance import (
@@ -16,9 +25,41 @@ from hub.forms._spec import (
     parse_answers,
     prefilled_values,
 )
+from hub.forms._template import (
+    FORMS_FOLDER,
+    FormTemplate,
+    TemplateError,
+    TemplateField,
+    check_facts,
+    client_rules,
+    load_template,
+    load_templates,
+    locked_values,
+    prefill_values,
+    validate_values,
+)
 from hub.forms._veterans import VETERANS, VeteransAnswers
 
-FORMS: dict[str, FormSpec] = {
+
+@functools.cache
+def bundled_forms() -> dict[str, FormTemplate]:
+    """The forms the hub offers, by id, as the templates under `forms/` say; read once, when
+    first asked for (so `python -m hub.forms check` can report a broken file, not crash on it)."""
+    return load_templates()
+
+
+if TYPE_CHECKING:
+    FORMS: dict[str, FormTemplate]
+
+
+def __getattr__(name: str) -> object:
+    if name == "FORMS":  # `from hub.forms import FORMS`: the bundled forms
+        return bundled_forms()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+#: The Python forms the templates were converted from (the fidelity tests' oracle).
+SPECS: dict[str, FormSpec] = {
     form.id: form
     for form in (ELDERLY_ALLOWANCE, VETERANS, DISABILITY_ALLOWANCE, MINIMUM_LIVING, HOUSE_SAFETY)
 }
@@ -27,19 +68,32 @@ __all__ = [
     "DISABILITY_ALLOWANCE",
     "ELDERLY_ALLOWANCE",
     "FORMS",
+    "FORMS_FOLDER",
     "HOUSE_SAFETY",
     "MINIMUM_LIVING",
+    "SPECS",
     "VETERANS",
     "CommonAnswers",
     "DisabilityAllowanceAnswers",
     "ElderlyAllowanceAnswers",
     "FieldSpec",
     "FormSpec",
+    "FormTemplate",
     "HouseSafetyAnswers",
     "MinimumLivingAnswers",
+    "TemplateError",
+    "TemplateField",
     "VeteransAnswers",
     "allowance_type_for",
+    "bundled_forms",
     "check_eligibility",
+    "check_facts",
+    "client_rules",
+    "load_template",
+    "load_templates",
+    "locked_values",
     "parse_answers",
+    "prefill_values",
     "prefilled_values",
+    "validate_values",
 ]

@@ -30,3 +30,20 @@ PLACEMENTS = [
     ("9", "其他"),
 ]
 YES_NO = [("yes", "是"), ("no", "否")]
+
+# GB/T 2261.1-2003 人的性别代码. The forms offer only 男 and 女; targets may send all four.
+SEXES = [("0", "未知的性别"), ("1", "男"), ("2", "女"), ("9", "未说明的性别")]
+# GB/T 4761-2008 家庭关系代码: the two-digit code that heads each group, as 与户主关系 selects
+# offer them (20 子 stands for 21 独生子 … 29 其他儿子, 80 其他 for 81 伯父 … 97 其他亲属).
+FAMILY_RELATIONS = [
+    ("01", "本人"),
+    ("02", "户主"),
+    ("10", "配偶"),
+    ("20", "子"),
+    ("30", "女"),
+    ("40", "孙子、孙女或外孙子、外孙女"),
+    ("50", "父母"),
+    ("60", "祖父母或外祖父母"),
+    ("70", "兄、弟、姐、妹"),
+    ("80", "其他"),
+]

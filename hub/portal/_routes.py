@@ -25,7 +25,8 @@ from hub.deps import (
     visible_communities,
 )
 from hub.errors import InvalidInput
-from hub.forms import FORMS, prefilled_values
+from hub.forms import FORMS, client_rules, locked_values, prefill_values
+from hub.idcard import mask_name
 from hub.portal._render import page as _page
 from hub.store import (
     EVENT_KINDS,
@@ -302,14 +303,18 @@ def _render_form(
         raise InvalidInput("unknown form", user_message="没有这个表单")
     row = get_scoped_resident(session=session, resident_id=resident_id, community=community)
     facts = resident_facts(session=session, cipher=state.cipher, resident=row)
+    today = beijing_today()
+    locked = locked_values(form, facts=facts, today=today)
+    for field in form.fields:  # greyed out, and masked where the template says so
+        if field.masked and field.name in locked:
+            locked[field.name] = (
+                row.id_number_masked if field.type == "idcard" else mask_name(locked[field.name])
+            )
     values = {
-        **prefilled_values(form, facts, beijing_today()),
+        **prefill_values(form, facts=facts, today=today),
         **(typed or {}),
         # Locked fields always come from the store, whatever the browser sent.
-        "name": facts.name,
-        "id_number": row.id_number_masked,
-        "sex": facts.sex,
-        "birth_date": facts.birth_date.isoformat(),
+        **locked,
     }
     return _page(
         request,
@@ -317,6 +322,8 @@ def _render_form(
         portal,
         status_code=422 if errors or message else 200,
         form=form,
+        # The template's rules for the page's script: the browser says what the server would.
+        rules=client_rules(form, today=today),
         resident_id=resident_id,
         values=values,
         errors=errors or {},

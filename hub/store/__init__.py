@@ -42,6 +42,12 @@ from hub.store._delegated import (
     open_delegated_token,
     record_token_use,
 )
+from hub.store._form_versions import (
+    form_versions,
+    latest_templates,
+    publish_form,
+    published_template,
+)
 from hub.store._households import (
     HOUSE_USES,
     HOUSEHOLD_TYPES,
@@ -95,6 +101,7 @@ from hub.store._models_daily import (
     ResidentTag,
     Vehicle,
 )
+from hub.store._models_forms import FormVersion
 from hub.store._models_human import HumanTask
 from hub.store._models_vault import Credential, CredentialUse, DelegatedToken, RobotLogin
 from hub.store._ops import Attention, AttentionRow, delivery_counts, needing_it
@@ -162,6 +169,11 @@ from hub.store._things import (
 from hub.store._timeline import TimelineEntry, timeline
 
 __all__ = [
+    "FormVersion",
+    "form_versions",
+    "latest_templates",
+    "publish_form",
+    "published_template",
     "HumanTask",
     "OpenTask",
     "answer_human_task",

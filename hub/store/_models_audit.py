@@ -20,6 +20,7 @@ ACTIONS = {
     "credential_bind": "绑定账号凭据",
     "admin_change": "管理变更",
     "withdraw": "撤回报送",
+    "form_publish": "发布表单",
 }
 
 #: What the first entry's prev_hash is: the chain starts from a fixed value, not from nothing.

@@ -53,7 +53,7 @@ async def test_she_submits_once_and_the_robot_files_as_her(stack: Stack, browser
         await page.get_by_label("申请原因").fill("因病丧失劳动能力，无固定收入")
         await page.get_by_role("button", name=re.compile("提交")).click()
         # A bad amount comes back in Chinese beside its field, with what she typed kept.
-        await expect(page.locator(".field-error")).to_contain_text("金额")
+        await expect(page.locator(".field.invalid .field-error")).to_contain_text("金额")
         await expect(page.get_by_label("申请原因")).to_have_value("因病丧失劳动能力，无固定收入")
         await page.get_by_label("家庭月人均收入（元）").fill("450")
         await page.get_by_role("button", name=re.compile("提交")).click()

@@ -398,11 +398,15 @@ async def test_bad_input_is_explained_in_chinese_and_nothing_typed_is_lost(
         await page.get_by_role("button", name="查找").click()
         await page.get_by_role("link", name=re.compile("王")).click()
         await page.get_by_role("link", name="高龄津贴申请").click()
+        posted: list[str] = []
+        page.on("request", lambda r: posted.append(r.url) if r.method == "POST" else None)
         await page.get_by_label("联系电话").fill("13912345678")
         await page.get_by_label("开户银行").select_option("中国农业银行")
         await page.get_by_label("银行账号").fill("1234")
         await page.get_by_role("button", name=re.compile("提交")).click()
         await expect(page.get_by_text("银行账号应为16-19位数字")).to_be_visible()
+        # Said by the page itself, from the template's rules: nothing went to the server.
+        assert posted == []
         await expect(page.get_by_label("联系电话")).to_have_value("13912345678")
         await expect(page.get_by_label("开户银行")).to_have_value("中国农业银行")
         await expect(page.get_by_label("银行账号")).to_have_value("1234")

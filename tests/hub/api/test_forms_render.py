@@ -3,12 +3,13 @@ empty submission with a Chinese message beside each field she must type."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 from sqlmodel import Session, select
 
-from hub.forms import FORMS
+from hub.forms import FORMS, client_rules
 from hub.store import Resident, make_engine, session_scope
 from tests.factories import add_submission, application, make_cipher
 from tests.hub.api.conftest import Api
@@ -41,8 +42,19 @@ def test_each_form_renders_every_field_with_the_store_facts_locked(api: Api, for
     for field in form.fields:
         assert f'for="f-{field.name}"' in page.text and field.label in page.text
     assert page.text.count('readonly class="locked"') + page.text.count("disabled") >= sum(
-        1 for f in form.fields if f.source == "store"
+        1 for f in form.fields if f.locked
     )
+    for section in form.sections:
+        assert f"<legend>{section.title}</legend>" in page.text
+    # The browser gets the template's rules, as the server will apply them.
+    rules = json.loads(_between(page.text, '<script type="application/json" id="form-rules">'))
+    assert rules == json.loads(json.dumps(client_rules(form)))
+    # An optional field is neither marked required nor left unlabelled as optional.
+    for field in form.fields:
+        tag = _between(page.text, f'id="f-{field.name}"', ">")
+        assert ("required" in tag.split()) == field.required, field.name
+        if not field.required:
+            assert f'{field.label}<span class="optional">（选填）</span>' in page.text
 
 
 @pytest.mark.parametrize("form_id", sorted(FORMS))
@@ -58,9 +70,9 @@ def test_an_empty_submission_names_each_field_she_must_type(api: Api, form_id: s
 
     assert answer.status_code == 422
     errors = answer.json()["field_errors"]
-    typed = {f.name for f in FORMS[form_id].fields if f.source != "store"}
-    optional = {"hazards", "hardship"}  # may stay empty (C/D levels, no hardship to report)
-    assert typed - optional <= set(errors) <= typed
+    typed = {f.name for f in FORMS[form_id].fields if not f.locked}
+    required = {f.name for f in FORMS[form_id].fields if f.required and not f.locked}
+    assert required <= set(errors) <= typed
     assert all(CJK.search(message) for message in errors.values())
 
 
@@ -95,3 +107,8 @@ def test_a_correction_opens_the_form_with_the_earlier_answers(api: Api):
         headers=api.as_worker_a(),
     )
     assert missing.status_code == 404
+
+
+def _between(text: str, start: str, end: str = "</script>") -> str:
+    after = text.split(start, 1)[1]
+    return after.split(end, 1)[0]

@@ -6,7 +6,7 @@ import pytest
 from hub.errors import InvalidInput
 from hub.forms import (
     ELDERLY_ALLOWANCE,
-    FORMS,
+    SPECS,
     ElderlyAllowanceAnswers,
     allowance_type_for,
     check_eligibility,
@@ -156,4 +156,4 @@ def test_centenarian_with_the_90_99_type_is_refused() -> None:
 def test_form_spec_asks_the_worker_for_exactly_what_the_answers_model_checks() -> None:
     not_from_store = {f.name for f in ELDERLY_ALLOWANCE.fields if f.source != "store"}
     assert not_from_store == set(ElderlyAllowanceAnswers.model_fields)
-    assert FORMS[ELDERLY_ALLOWANCE.id] is ELDERLY_ALLOWANCE
+    assert SPECS[ELDERLY_ALLOWANCE.id] is ELDERLY_ALLOWANCE

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from hub.errors import InvalidInput
-from hub.forms import FORMS, MINIMUM_LIVING, MinimumLivingAnswers, parse_answers
+from hub.forms import MINIMUM_LIVING, SPECS, MinimumLivingAnswers, parse_answers
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -74,7 +74,7 @@ def test_a_reason_longer_than_the_target_takes_is_refused_here_first() -> None:
     assert "application_reason" in field_errors(answers(application_reason="无" * 501))
 
 
-@pytest.mark.parametrize("form", FORMS.values(), ids=lambda f: f.id)
+@pytest.mark.parametrize("form", SPECS.values(), ids=lambda f: f.id)
 def test_every_form_asks_for_each_answer_it_validates_and_nothing_else(form) -> None:
     typed = {f.name for f in form.fields if f.source != "store"}
 
