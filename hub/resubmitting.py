@@ -13,7 +13,7 @@ from temporalio.service import RPCError
 from hub import delegation
 from hub._state import HubState
 from hub.errors import Forbidden, InvalidInput, TargetUnavailable
-from hub.forms import FORMS
+from hub.forms import form_version
 from hub.store import Submission, reopen_failed_deliveries
 from hub.submitting import search_attributes, workflow_id, workflow_input
 from workflows.queues import ORCHESTRATION
@@ -55,7 +55,7 @@ async def resubmit_failed(
         targets=targets,
     )
     session.commit()  # reopened, with fresh tokens, before the workflow can look
-    form = FORMS[submission.form_id]
+    form = form_version(session, submission.form_id, submission.form_version)
     # A second tap a moment later finds this run started: it delivers, once.
     with contextlib.suppress(WorkflowAlreadyStartedError):
         await state.temporal.start_workflow(

@@ -20,7 +20,14 @@ from connectors.sdk import Amends, DecisionPollDecl
 from hub._state import HubState
 from hub.clock import beijing_today
 from hub.errors import InvalidInput, TargetUnavailable
-from hub.forms import FORMS, FormTemplate, check_facts, locked_values, validate_values
+from hub.forms import (
+    FormTemplate,
+    check_facts,
+    form_version,
+    locked_values,
+    offered_form,
+    validate_values,
+)
 from hub.settings import TemporalSettings
 from hub.store import (
     Delivery,
@@ -60,7 +67,7 @@ def create(
     amends: str | None = None,
 ) -> tuple[Submission, bool]:
     """amends: the id of an earlier submission this one corrects (修改后重新报送)."""
-    form = FORMS.get(form_id)
+    form = offered_form(session, form_id)
     if form is None:
         raise InvalidInput(f"unknown form {form_id}", user_message="没有这个表单")
     if not re.fullmatch(CLIENT_KEY_PATTERN, client_key):
@@ -141,8 +148,8 @@ async def start_fan_out(*, state: HubState, submission: Submission) -> None:
     """Start the submission's workflow, once: a second call for the same submission is a no-op."""
     if state.temporal is None:
         raise TargetUnavailable("temporal client not connected")
-    form = FORMS[submission.form_id]
     with Session(state.engine) as session:  # deliveries already settled (需手工修改) get no robot
+        form = form_version(session, submission.form_id, submission.form_version)
         settled = {
             d.target
             for d in session.exec(select(Delivery).where(Delivery.submission_id == submission.id))

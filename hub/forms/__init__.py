@@ -1,14 +1,17 @@
 """Universal forms: what the worker fills once, and how it is checked.
 
-The forms are data: one TOML template per form under `forms/` (docs/forms.md), loaded into
-`FORMS` when the hub starts. The Python form modules (`SPECS`) are what the templates were
-converted from; they stay one more release as the oracle the tests hold the templates to
-(tests/hub/forms/test_templates_fidelity.py), and the hub no longer reads them.
+The forms are data: one TOML template per form under `forms/` (docs/forms.md), published as
+versions (`python -m hub.forms publish`). The hub offers each form's newest published version,
+else the bundled file (`offered_forms`), and reads a submission against the version it recorded
+(`form_version`); `FORMS` is the bundled templates as they ship. The Python form modules
+(`SPECS`) are what the templates were converted from; they stay one more release as the oracle
+the tests hold the templates to (tests/hub/forms/test_templates_fidelity.py), and the hub no
+longer reads them.
 """
 
-import functools
 from typing import TYPE_CHECKING
 
+from hub.forms._catalog import bundled_forms, form_version, offered_form, offered_forms
 from hub.forms._disability_allowance import DISABILITY_ALLOWANCE, DisabilityAllowanceAnswers
 from hub.forms._elderly_allowance import (
     ELDERLY_ALLOWANCE,
@@ -40,20 +43,12 @@ from hub.forms._template import (
 )
 from hub.forms._veterans import VETERANS, VeteransAnswers
 
-
-@functools.cache
-def bundled_forms() -> dict[str, FormTemplate]:
-    """The forms the hub offers, by id, as the templates under `forms/` say; read once, when
-    first asked for (so `python -m hub.forms check` can report a broken file, not crash on it)."""
-    return load_templates()
-
-
 if TYPE_CHECKING:
     FORMS: dict[str, FormTemplate]
 
 
 def __getattr__(name: str) -> object:
-    if name == "FORMS":  # `from hub.forms import FORMS`: the bundled forms
+    if name == "FORMS":  # the bundled templates, as they ship (tests, samples)
         return bundled_forms()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
@@ -88,6 +83,9 @@ __all__ = [
     "bundled_forms",
     "check_eligibility",
     "check_facts",
+    "form_version",
+    "offered_form",
+    "offered_forms",
     "client_rules",
     "load_template",
     "load_templates",

@@ -25,7 +25,14 @@ from hub.deps import (
     visible_communities,
 )
 from hub.errors import InvalidInput
-from hub.forms import FORMS, client_rules, locked_values, prefill_values
+from hub.forms import (
+    client_rules,
+    form_version,
+    locked_values,
+    offered_form,
+    offered_forms,
+    prefill_values,
+)
 from hub.idcard import mask_name
 from hub.portal._render import page as _page
 from hub.store import (
@@ -125,7 +132,7 @@ def resident(
         name=facts.name,
         phone=masked_phone(cipher=state.cipher, resident=row),
         timeline=timeline(session=session, resident=row),
-        forms=FORMS.values(),
+        forms=offered_forms(session).values(),
         tags=tags_of(session=session, resident=row),
         house=house_of(session=session, resident=row),
         household=household_members(session=session, cipher=state.cipher, resident=row),
@@ -298,7 +305,7 @@ def _render_form(
 ) -> HTMLResponse:
     """The form with what the store knows filled in, and what she typed (if anything) kept;
     amends: the submission being corrected (its answers are in `typed`)."""
-    form = FORMS.get(form_id)
+    form = offered_form(session, form_id)
     if form is None:
         raise InvalidInput("unknown form", user_message="没有这个表单")
     row = get_scoped_resident(session=session, resident_id=resident_id, community=community)
@@ -376,7 +383,7 @@ def render_submission(
         submission=view,
         target_names=names,
         reporting=reporting,
-        form=FORMS[submission.form_id],
+        form=form_version(session, submission.form_id, submission.form_version),
         relogin_targets=delegation.sso_targets(state, submission),
         is_submitter=submission.created_by == user.username,
         tasks={t.target: t for t in open_tasks(session=session, submission_id=submission.id)},

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from hub.clock import BEIJING
 from hub.crypto import FieldCipher
-from hub.forms import FORMS
+from hub.forms import offered_forms
 from hub.idcard import age_on, mask_name
 from hub.store import (
     EVENT_KINDS,
@@ -157,13 +157,18 @@ def _work(ctx: Context) -> list[_Work]:
         .where(Submission.community_code == ctx.community)
         .order_by(col(Submission.created_at), col(Delivery.target))
     )
-    work += [_delivery_line(ctx, s, d, names.get(s.resident_id)) for s, d in deliveries]
+    titles = {form_id: form.title for form_id, form in offered_forms(ctx.session).items()}
+    work += [
+        _delivery_line(ctx, s, d, names.get(s.resident_id), titles.get(s.form_id, s.form_id))
+        for s, d in deliveries
+    ]
     # Stable: within a day, the community's own work first, then deliveries in time order.
     return sorted(work, key=lambda w: w.day)
 
 
-def _delivery_line(ctx: Context, sub: Submission, delivery: Delivery, name: str | None) -> _Work:
-    form = FORMS.get(sub.form_id)
+def _delivery_line(
+    ctx: Context, sub: Submission, delivery: Delivery, name: str | None, title: str
+) -> _Work:
     target = ctx.target_names.get(delivery.target, delivery.target)
     result = _DELIVERY_WORDS.get(delivery.status, delivery.status)
     if delivery.receipt_no:
@@ -176,7 +181,7 @@ def _delivery_line(ctx: Context, sub: Submission, delivery: Delivery, name: str 
     return _Work(
         day=_beijing_date(sub.created_at),
         kind="报送",
-        summary=f"{form.title if form else sub.form_id}（报送{target}）",
+        summary=f"{title}（报送{target}）",
         name_enc=name,
         recorded_by=sub.created_by,
         result=result,

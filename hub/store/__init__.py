@@ -44,6 +44,7 @@ from hub.store._delegated import (
 )
 from hub.store._form_versions import (
     form_versions,
+    is_published,
     latest_templates,
     publish_form,
     published_template,
@@ -171,6 +172,7 @@ from hub.store._timeline import TimelineEntry, timeline
 __all__ = [
     "FormVersion",
     "form_versions",
+    "is_published",
     "latest_templates",
     "publish_form",
     "published_template",

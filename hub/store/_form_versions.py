@@ -101,6 +101,10 @@ def published_template(session: Session, form_id: str, version: int) -> FormTemp
     return _parsed(row.source)
 
 
+def is_published(session: Session, form_id: str, version: int) -> bool:
+    return _row(session, form_id, version) is not None
+
+
 def latest_templates(session: Session) -> dict[str, FormTemplate]:
     """The newest published version of each form, by form id."""
     newest = (
