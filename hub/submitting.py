@@ -26,6 +26,7 @@ from hub.forms import (
     form_version,
     locked_values,
     offered_form,
+    target_fields,
     validate_values,
 )
 from hub.settings import TemporalSettings
@@ -88,6 +89,10 @@ def create(
         **locked_values(form, facts=facts, today=today),
         **to_jsonable_python(values),
     }
+    for target in form.targets:  # a value a target's mapping cannot take is hers to fix, now
+        connector = state.connectors.get(target)
+        if connector is not None:
+            target_fields(form, connector.manifest, application)
     manual: dict[str, str] = {}
     if amends is not None:
         manual = _amendable(state, session, community, resident, form, amends, client_key)

@@ -43,6 +43,7 @@ from hub.errors import (
     SsoLoginRequired,
     TargetUnavailable,
 )
+from hub.forms import form_version, target_fields
 from hub.store import (
     DeliveryDecision,
     DeliveryResult,
@@ -288,7 +289,9 @@ class HubActivities:
         connector = self._connectors[data.connector_id]
         if not isinstance(connector, TracksDecisions):
             raise to_application_error(ConfigurationError(f"{data.connector_id}: no decisions"))
-        application = await asyncio.to_thread(self._load_application, data.submission_id)
+        application = await asyncio.to_thread(
+            self._load_application, data.submission_id, data.connector_id
+        )
         ctx, access, _ = self._context(
             data.submission_id, data.connector_id, connector, "check_decision"
         )
@@ -487,16 +490,24 @@ class HubActivities:
         does, since the patch running-in-activity)."""
         with session_scope(self._engine) as session:
             mark_delivery_running(session=session, submission_id=submission_id, target=connector_id)
-        return self._load_application(submission_id)
+        return self._load_application(submission_id, connector_id)
 
-    def _load_application(self, submission_id: str) -> Application:
+    def _load_application(self, submission_id: str, connector_id: str) -> Application:
+        """The submission's application, with the target's fields where its form version maps
+        them for this connector (a `[targets.<id>]` table: Application.mapped)."""
         with session_scope(self._engine) as session:
             submission = session.get(Submission, submission_id)
             if submission is None:
                 raise to_application_error(HubError(f"submission {submission_id} missing"))
-            return Application.from_snapshot(
-                submission.form_id, submission_data(cipher=self._cipher, submission=submission)
-            )
+            data = submission_data(cipher=self._cipher, submission=submission)
+            template = form_version(session, submission.form_id, submission.form_version)
+        manifest = self._connectors[connector_id].manifest
+        try:
+            mapped = target_fields(template, manifest, data)
+        except HubError as exc:  # the mapping cannot make the target's fields: IT must look
+            raise to_application_error(ConfigurationError(exc.detail)) from None
+        application = Application.from_snapshot(submission.form_id, data)
+        return application.model_copy(update={"mapped": mapped})
 
     def _evidence_saver(
         self, submission_id: str, connector_id: str

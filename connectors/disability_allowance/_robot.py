@@ -21,7 +21,7 @@ class DisabilityAllowanceConnector:
     manifest = MANIFEST
 
     def map(self, application: Application) -> dict[str, str]:
-        return to_target(application)
+        return application.fields(to_target)
 
     async def deliver(self, ctx: DeliveryContext, application: Application) -> Receipt:
         if ctx.previous.get("receipt_no"):

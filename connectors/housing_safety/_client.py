@@ -23,7 +23,7 @@ class HousingSafetyConnector:
     manifest = MANIFEST
 
     def map(self, application: Application) -> dict[str, str]:
-        return to_target(application)
+        return application.fields(to_target)
 
     async def deliver(self, ctx: DeliveryContext, application: Application) -> Receipt:
         # An earlier attempt read the receipt and heartbeated it before it was lost: it filed.

@@ -49,6 +49,14 @@ class Application(BaseModel):
     community_name: str
     applied_on: date
     answers: dict[str, str] = {}
+    #: The target's fields as the form template's mapping for this connector made them (a
+    #: `[targets.<connector_id>]` table, docs/forms.md); None: the connector maps it itself.
+    mapped: dict[str, str] | None = None
+
+    def fields(self, own: Callable[[Application], dict[str, str]]) -> dict[str, str]:
+        """The target's fields: the template's mapping if it has one for this target, else the
+        connector's own (`own`, its `_mapping.to_target`). A connector's `map` returns this."""
+        return dict(self.mapped) if self.mapped is not None else own(self)
 
     def answer(self, name: str) -> str:
         """One form answer; a connector asking for one its form does not have is misconfigured."""

@@ -26,7 +26,7 @@ class VeteransConnector:
     manifest = MANIFEST
 
     def map(self, application: Application) -> dict[str, str]:
-        return to_target(application)
+        return application.fields(to_target)
 
     async def deliver(self, ctx: DeliveryContext, application: Application) -> Receipt:
         if ctx.previous.get("receipt_no"):

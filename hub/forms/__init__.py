@@ -41,6 +41,7 @@ from hub.forms._template import (
     prefill_values,
     validate_values,
 )
+from hub.forms._template_targets import target_fields
 from hub.forms._veterans import VETERANS, VeteransAnswers
 
 if TYPE_CHECKING:
@@ -93,5 +94,6 @@ __all__ = [
     "parse_answers",
     "prefill_values",
     "prefilled_values",
+    "target_fields",
     "validate_values",
 ]

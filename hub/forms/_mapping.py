@@ -1,9 +1,11 @@
 """Per-target mappings as data (issue #7): how one form's values become one target's fields.
 
-A form template has one table per target. Each key is a field the target's connector declares
-(its manifest's ``fields``); each value says where that field's value comes from::
+A form template has a table for each target it maps itself (``[mappings.<connector_id>]``, or
+``[targets.<connector_id>]`` when every target has one). Each key is a field the target's
+connector declares (its manifest's ``fields``); each value says where that field's value comes
+from::
 
-    [targets.elderly_api]
+    [mappings.elderly_api]
     id_number = "id_number"                         # shorthand: copy a form field
     birth_date = { from = "birth_date", transform = "date", format = "%Y%m%d" }
     sex = { from = "sex", transform = "code", table = "sex", to = "name" }      # "2" -> "女"

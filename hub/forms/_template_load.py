@@ -36,6 +36,9 @@ class _Head(BaseModel):
     title: str
     # A list of connector ids, or a `[targets.<connector_id>]` table per target (its mapping).
     targets: list[str] | dict[str, dict[str, Any]]
+    # With a list of targets: a `[mappings.<connector_id>]` table for those the template maps
+    # itself; the others map the application in their connector's code.
+    mappings: dict[str, dict[str, Any]] = {}
     checks: list[str] = []
     sections: list[Any]
 
@@ -118,7 +121,7 @@ def _build(data: dict[str, Any], problems: list[str]) -> FormTemplate | None:
         version=head.version,
         title=head.title,
         targets=list(head.targets),
-        mappings=head.targets if isinstance(head.targets, dict) else {},
+        mappings=head.targets if isinstance(head.targets, dict) else head.mappings,
         checks=head.checks,
         sections=built,
     )
@@ -127,6 +130,11 @@ def _build(data: dict[str, Any], problems: list[str]) -> FormTemplate | None:
 def _head_problems(head: _Head, top: dict[str, TemplateField | None]) -> Iterator[str]:
     if not head.targets:
         yield "targets: a form needs at least one target"
+    if isinstance(head.targets, dict) and head.mappings:
+        yield "mappings: with [targets.<id>] tables, write each mapping there, not in [mappings]"
+    for target in head.mappings:
+        if target not in head.targets:
+            yield f"mappings.{target}: '{target}' is not among the form's targets"
     if not head.sections:
         yield "sections: a form needs at least one section"
     for i, name in enumerate(head.checks):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from hub.forms._mapping import check_mapping
+from hub.forms._mapping import apply_mapping, check_mapping, load_mapping
 from hub.forms._template_model import FormTemplate
 
 if TYPE_CHECKING:
@@ -32,3 +32,19 @@ def target_problems(template: FormTemplate, manifests: Mapping[str, Manifest]) -
             raw = template.mappings[target]
             problems += check_mapping(target, raw, manifest=manifest, form_fields=form_fields)
     return problems
+
+
+def target_fields(
+    template: FormTemplate, manifest: Manifest, values: Mapping[str, object]
+) -> dict[str, str] | None:
+    """The target's fields as the template's `[targets.<id>]` table makes them from one
+    application's values (a submission's snapshot); None when the template has no table for it
+    (the connector maps the application itself). A value the table cannot turn into the target's
+    (a code not in its table) raises InvalidInput naming the form field."""
+    raw = template.mappings.get(manifest.id)
+    if raw is None:
+        return None
+    form_fields = {field.name: field.type for field in template.fields}
+    mapping = load_mapping(manifest.id, raw, manifest=manifest, form_fields=form_fields)
+    text = {key: "" if value is None else str(value) for key, value in values.items()}
+    return apply_mapping(mapping, text)

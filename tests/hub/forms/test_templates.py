@@ -262,6 +262,22 @@ def test_per_target_tables_are_kept_as_the_templates_mappings(tmp_path: Path) ->
     }
 
 
+def test_mappings_tables_map_some_targets_and_leave_the_others_to_their_connector(
+    tmp_path: Path,
+) -> None:
+    two = TRIAL.replace('["civil_affairs"]', '["civil_affairs", "elderly_api"]', 1)
+    mapped = two + '\n[mappings.elderly_api]\nname = "name"\n'
+
+    template = load_template(write(tmp_path, mapped))
+
+    assert template.targets == ["civil_affairs", "elderly_api"]
+    assert template.mappings == {"elderly_api": {"name": "name"}}
+    stray = two + '\n[mappings.veterans]\nname = "name"\n'
+    assert problems_of(write(tmp_path, stray)) == [
+        f"{tmp_path / 'trial.toml'}: mappings.veterans: 'veterans' is not among the form's targets"
+    ]
+
+
 def test_a_bundled_template_copied_elsewhere_loads_the_same(tmp_path: Path) -> None:
     copy = Path(shutil.copy(FORMS_FOLDER / "house-safety.toml", tmp_path))
 
