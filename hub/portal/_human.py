@@ -1,5 +1,6 @@
 """The submission's page acts: her answer to a robot's question (the CAPTCHA image, hub/human.py),
-撤回报送 (hub/withdrawing.py) and 重新报送 of the failed targets (hub/resubmitting.py)."""
+撤回报送 (hub/withdrawing.py), 重新报送 of the failed targets (hub/resubmitting.py), and saving
+the new facts she typed to the store (hub/forms/_writeback.py)."""
 
 from __future__ import annotations
 
@@ -21,8 +22,17 @@ from hub.deps import (
     community_of,
 )
 from hub.errors import InvalidInput
+from hub.forms import form_version
+from hub.forms._writeback import save_facts
 from hub.portal._routes import render_submission
-from hub.store import Submission, get_scoped_submission, human_task_image
+from hub.store import (
+    Submission,
+    get_scoped_resident,
+    get_scoped_submission,
+    human_task_image,
+    resident_facts,
+    submission_data,
+)
 from identity import Principal
 
 router = APIRouter(include_in_schema=False)
@@ -96,6 +106,35 @@ async def resubmit(
             submission=submission,
             username=user.username,
             subject_token=caller_token(request, state, portal),
+        )
+
+    return await _act(request, submission_id, act, user, state, session, portal)
+
+
+@router.post("/submissions/{submission_id}/facts")
+async def save_new_facts(
+    request: Request,
+    submission_id: str,
+    user: Worker,
+    state: StateDep,
+    session: SessionDep,
+    portal: PortalSessionDep,
+    fields: Annotated[list[str] | None, Form()] = None,
+) -> Response:
+    async def act(submission: Submission) -> None:
+        if submission.created_by != user.username:
+            raise InvalidInput("not hers", user_message="只有提交人可以保存她填写的信息")
+        row = get_scoped_resident(
+            session=session, resident_id=submission.resident_id, community=community_of(user)
+        )
+        save_facts(
+            session=session,
+            cipher=state.cipher,
+            resident=row,
+            template=form_version(session, submission.form_id, submission.form_version),
+            facts=resident_facts(session=session, cipher=state.cipher, resident=row),
+            values=submission_data(cipher=state.cipher, submission=submission),
+            chosen=fields or [],
         )
 
     return await _act(request, submission_id, act, user, state, session, portal)

@@ -33,11 +33,14 @@ from hub.forms import (
     offered_forms,
     prefill_values,
 )
+from hub.forms._writeback import NewFact, new_facts
 from hub.idcard import mask_name
 from hub.portal._render import page as _page
 from hub.store import (
     EVENT_KINDS,
     EventCreate,
+    Resident,
+    Submission,
     get_scoped_house,
     get_scoped_household,
     get_scoped_resident,
@@ -355,6 +358,21 @@ def submission_page(
     )
 
 
+def _new_facts(
+    state: HubState, session: Session, submission: Submission, user: Principal
+) -> list[NewFact]:
+    if submission.created_by != user.username:
+        return []
+    resident = session.get(Resident, submission.resident_id)
+    if resident is None:
+        return []
+    return new_facts(
+        form_version(session, submission.form_id, submission.form_version),
+        resident_facts(session=session, cipher=state.cipher, resident=resident),
+        submission_data(cipher=state.cipher, submission=submission),
+    )
+
+
 def render_submission(
     request: Request,
     submission_id: str,
@@ -390,4 +408,6 @@ def render_submission(
         task_error=task_error,
         page_error=page_error,
         may_withdraw=submission.created_by == user.username or bool(user.roles & WITHDRAWERS),
+        # What she typed that the store has otherwise: hers to save (hub/forms/_writeback.py).
+        new_facts=_new_facts(state, session, submission, user),
     )
