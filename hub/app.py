@@ -35,6 +35,7 @@ from hub.portal._accounts import router as accounts_portal_router
 from hub.portal._audit import router as audit_portal_router
 from hub.portal._edits import router as edits_portal_router
 from hub.portal._events import router as events_portal_router
+from hub.portal._forms_admin import router as forms_admin_router
 from hub.portal._human import router as human_portal_router
 from hub.portal._imports import router as imports_portal_router
 from hub.portal._ops import router as ops_portal_router
@@ -103,6 +104,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(audit_portal_router)
     codec_api.install(app, state.settings)
     app.include_router(ops_portal_router)
+    app.include_router(forms_admin_router)
     app.add_exception_handler(HubError, _handle_hub_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _handle_invalid_request)  # type: ignore[arg-type]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Mapping
 
 from pydantic_core import to_jsonable_python
 from sqlmodel import Session, select
@@ -25,6 +26,7 @@ from hub.forms import (
     check_facts,
     form_version,
     locked_values,
+    nested_values,
     offered_form,
     target_fields,
     validate_values,
@@ -64,7 +66,7 @@ def create(
     resident_id: int,
     form_id: str,
     client_key: str,
-    answers: dict[str, str],
+    answers: Mapping[str, object],
     amends: str | None = None,
 ) -> tuple[Submission, bool]:
     """amends: the id of an earlier submission this one corrects (修改后重新报送)."""
@@ -74,7 +76,7 @@ def create(
     if not re.fullmatch(CLIENT_KEY_PATTERN, client_key):
         raise InvalidInput("client key", user_message="提交缺少防重复标识，请刷新页面后重试")
     today = beijing_today()
-    values = validate_values(form, answers, today=today)
+    values = validate_values(form, nested_values(form, answers), today=today)
     resident = get_scoped_resident(session=session, resident_id=resident_id, community=community)
     facts = resident_facts(session=session, cipher=state.cipher, resident=resident)
     check_facts(form, facts, values)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from connectors.sdk._manifest import Manifest
 from hub.errors import ConfigurationError, HumanNeeded
@@ -43,11 +44,13 @@ class Application(BaseModel):
     id_number: str
     sex: str  # GB/T 2261.1
     birth_date: date
-    phone: str
-    address: str
     community_code: str
     community_name: str
-    applied_on: date
+    # Every bundled form asks for these; a form that does not leaves them blank, and its day
+    # of application is the day it is filed.
+    phone: str = ""
+    address: str = ""
+    applied_on: date = Field(default_factory=date.today)
     answers: dict[str, str] = {}
     #: The target's fields as the form template's mapping for this connector made them (a
     #: `[targets.<connector_id>]` table, docs/forms.md); None: the connector maps it itself.
@@ -69,8 +72,13 @@ class Application(BaseModel):
     def from_snapshot(cls, form_id: str, data: Mapping[str, Any]) -> Application:
         """From a submission's stored snapshot: one flat mapping of field name to value."""
         common = {key: data[key] for key in _COMMON if key in data}
-        answers = {key: str(value) for key, value in data.items() if key not in _COMMON}
+        answers = {key: _text(value) for key, value in data.items() if key not in _COMMON}
         return cls(form_id=form_id, answers=answers, **common)
+
+
+def _text(value: object) -> str:
+    """An answer as text: a repeating group's items (family members…) as JSON."""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
 class Receipt(BaseModel):

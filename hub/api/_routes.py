@@ -117,7 +117,8 @@ class SubmissionRequest(BaseModel):
     resident_id: int
     form_id: str
     client_key: str = Field(pattern=CLIENT_KEY_PATTERN)
-    answers: dict[str, str]
+    #: Field name -> text; a repeating group's name -> its items, each field name -> text.
+    answers: dict[str, str | list[dict[str, str]]]
     #: An earlier submission of the same resident and form that this one corrects (修改).
     amends: str | None = None
 

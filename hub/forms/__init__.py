@@ -38,6 +38,7 @@ from hub.forms._template import (
     load_template,
     load_templates,
     locked_values,
+    nested_values,
     prefill_values,
     validate_values,
 )
@@ -91,6 +92,7 @@ __all__ = [
     "load_template",
     "load_templates",
     "locked_values",
+    "nested_values",
     "parse_answers",
     "prefill_values",
     "prefilled_values",

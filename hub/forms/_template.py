@@ -29,6 +29,7 @@ from hub.forms._template_rules import client_rules
 from hub.forms._template_values import (
     check_facts,
     locked_values,
+    nested_values,
     prefill_values,
     validate_values,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "load_template",
     "load_templates",
     "locked_values",
+    "nested_values",
     "prefill_values",
     "validate_values",
 ]

@@ -93,6 +93,25 @@ def locked_values(
     }
 
 
+def nested_values(template: FormTemplate, flat: Mapping[str, object]) -> dict[str, object]:
+    """A posted form's values as validate_values reads them: the inputs of a repeating group's
+    items, named `<group>.<index>.<field>`, become the group's list of items, in index order
+    (the gaps of items removed in the browser closed up); every other value as it came."""
+    groups = {group.name for group in template.groups}
+    values: dict[str, object] = {}
+    items: dict[str, dict[int, dict[str, object]]] = {}
+    for key, value in flat.items():
+        group, _, rest = key.partition(".")
+        index, _, field = rest.partition(".")
+        if group in groups and index.isdigit() and field:
+            items.setdefault(group, {}).setdefault(int(index), {})[field] = value
+        else:
+            values[key] = value
+    for group, by_index in items.items():
+        values[group] = [by_index[i] for i in sorted(by_index)]
+    return values
+
+
 def _check_field(
     field: TemplateField,
     raw: Mapping[str, object],

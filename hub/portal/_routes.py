@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -29,6 +30,7 @@ from hub.forms import (
     client_rules,
     form_version,
     locked_values,
+    nested_values,
     offered_form,
     offered_forms,
     prefill_values,
@@ -301,7 +303,7 @@ def _render_form(
     resident_id: int,
     form_id: str,
     client_key: str,
-    typed: dict[str, str] | None = None,
+    typed: Mapping[str, object] | None = None,
     errors: dict[str, str] | None = None,
     message: str = "",
     amends: str | None = None,
@@ -322,7 +324,7 @@ def _render_form(
             )
     values = {
         **prefill_values(form, facts=facts, today=today),
-        **(typed or {}),
+        **nested_values(form, typed or {}),
         # Locked fields always come from the store, whatever the browser sent.
         **locked,
     }

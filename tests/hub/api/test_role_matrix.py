@@ -46,6 +46,7 @@ ADMINS = frozenset({"community_admin"})
 FIGURES = frozenset({"worker", "community_admin", "street_viewer", "district_viewer"})
 OPS = frozenset({"operator", "it_admin"})  # the 运维 page (hub/portal/_ops.py) and its twin
 OPERATORS = frozenset({"operator"})
+IT = frozenset({"it_admin"})  # 表单管理 (hub/portal/_forms_admin.py)
 
 #: Reachable without logging in.
 PUBLIC = {
@@ -68,6 +69,8 @@ _SPECIAL = {
     ("GET", "/api/ops/attention"): OPS,
     ("POST", "/codec/decode"): OPERATORS,  # Temporal payloads in clear (hub/api/_codec.py)
     ("POST", "/codec/encode"): OPERATORS,
+    ("GET", "/admin/forms"): IT,
+    ("POST", "/admin/forms"): IT,
 }
 
 
