@@ -12,6 +12,7 @@ from contextlib import AsyncExitStack
 from types import SimpleNamespace
 
 import pytest
+from sqlmodel import select
 
 from connectors.elderly_api._manifest import MANIFEST
 from connectors.elderly_api._mapping import to_target
@@ -160,4 +161,4 @@ def test_a_value_the_table_cannot_take_is_refused_when_she_submits(hub):
     assert "allowance_type" in refused.value.field_errors
     assert "elderly_api" in refused.value.user_message
     with session_scope(hub.engine) as session:
-        assert session.query(Submission).count() == 0
+        assert session.exec(select(Submission)).first() is None
