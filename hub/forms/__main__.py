@@ -20,9 +20,9 @@ from connectors.sdk import Manifest, load_connectors
 from hub.clock import BEIJING
 from hub.crypto import FieldCipher
 from hub.errors import InvalidInput
-from hub.forms._template_load import FORMS_FOLDER, parse_template
-from hub.forms._template_model import FormTemplate, TemplateError
-from hub.forms._template_targets import target_problems
+from hub.forms._template_load import FORMS_FOLDER
+from hub.forms._template_model import FormTemplate
+from hub.forms._template_targets import check_source
 from hub.settings import get_settings
 from hub.store import form_versions, make_engine, publish_form, session_scope
 
@@ -106,12 +106,12 @@ def _read(
     """The file's text, its template, and every problem of either, each beginning with path."""
     try:
         source = path.read_text(encoding="utf-8")
-        template = parse_template(source, str(path))
     except (OSError, UnicodeDecodeError) as exc:
         return "", None, [f"{path}: {exc}"]
-    except TemplateError as exc:
-        return source, None, list(exc.problems)
-    return source, template, [f"{path}: {p}" for p in target_problems(template, manifests)]
+    template, problems = check_source(source, str(path), manifests)
+    if template is None:
+        return source, None, problems
+    return source, template, [f"{path}: {p}" for p in problems]
 
 
 def _report(path: Path, template: FormTemplate | None, problems: list[str], done: str) -> int:

@@ -8,7 +8,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from hub.forms._mapping import apply_mapping, check_mapping, load_mapping
-from hub.forms._template_model import FormTemplate
+from hub.forms._template_load import parse_template
+from hub.forms._template_model import FormTemplate, TemplateError
 
 if TYPE_CHECKING:
     from connectors.sdk import Manifest
@@ -48,3 +49,16 @@ def target_fields(
     mapping = load_mapping(manifest.id, raw, manifest=manifest, form_fields=form_fields)
     text = {key: "" if value is None else str(value) for key, value in values.items()}
     return apply_mapping(mapping, text)
+
+
+def check_source(
+    source: str, origin: str, manifests: Mapping[str, Manifest]
+) -> tuple[FormTemplate | None, list[str]]:
+    """A template's text read and its targets checked, as `check` and 表单管理 do: the template
+    (None when it does not read) and every problem (the reading's name `origin`; the targets'
+    do not)."""
+    try:
+        template = parse_template(source, origin)
+    except TemplateError as exc:
+        return None, list(exc.problems)
+    return template, target_problems(template, manifests)

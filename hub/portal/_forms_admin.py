@@ -4,20 +4,16 @@ is checked (the template, and each target against its connector's fields) and pu
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
-from connectors.sdk import Manifest
 from hub.deps import ItAdmin, PortalSessionDep, SessionDep, StateDep
 from hub.errors import InvalidInput
 from hub.forms import FormTemplate, offered_forms
-from hub.forms._template_load import parse_template
-from hub.forms._template_model import TemplateError
-from hub.forms._template_targets import target_problems
+from hub.forms._template_targets import check_source
 from hub.portal._render import page as _page
 from hub.store import form_versions, is_published, publish_form
 
@@ -52,7 +48,7 @@ def check_or_publish(
     if not source.strip() or len(source) > MAX_SOURCE:
         return _render(request, portal, session, source=source, problems=["请粘贴表单模板（TOML）"])
     if act != "publish":
-        template, problems = _checked(source, manifests)
+        template, problems = check_source(source, "模板", manifests)
         notice = "" if problems or template is None else f"检查通过：{_named(template)}，可以发布"
         return _render(request, portal, session, source=source, problems=problems, notice=notice)
     try:
@@ -65,16 +61,6 @@ def check_or_publish(
         return _render(request, portal, session, source=source, problems=lines or ["发布失败"])
     word = f"{row.form_id} 第 {row.version} 版" + ("" if created else "（内容相同，未变）")
     return RedirectResponse(f"/admin/forms?published={word}", status_code=303)
-
-
-def _checked(
-    source: str, manifests: Mapping[str, Manifest]
-) -> tuple[FormTemplate | None, list[str]]:
-    try:
-        template = parse_template(source, "模板")
-    except TemplateError as exc:
-        return None, exc.problems
-    return template, target_problems(template, manifests)
 
 
 def _named(template: FormTemplate) -> str:
