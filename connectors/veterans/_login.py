@@ -24,7 +24,9 @@ class LoginPage:
         image = self.page.get_by_role("img", name="验证码")
         if not await image.count():
             return None
-        # page.goto and the form post wait for the load event, images included.
+        # After 验证码错误 the robot goes on as soon as the message shows, which can be before the
+        # new page's image has arrived: wait for the page's load event, images included.
+        await self.page.wait_for_load_state("load")
         if not await image.evaluate("img => img.complete && img.naturalWidth > 0"):
             raise RobotBroken("login: the CAPTCHA image did not load")
         return await image.screenshot()

@@ -3,12 +3,14 @@ misreadings, stop the delivery before anything is filed; the system's refusals o
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 import pytest
 
 from connectors.sdk import Application, BrowserPool
 from connectors.veterans import connector
+from connectors.veterans._login import LoginPage
 from connectors.veterans.tests._support import (
     COLLEAGUES,
     HERS,
@@ -21,6 +23,8 @@ from hub.errors import CredentialsRejected, HumanNeeded
 from tests.factories import valid_id_number
 
 if TYPE_CHECKING:
+    from playwright.async_api import Route
+
     from connectors.conftest import DeliveryRecorder
 
 
@@ -150,3 +154,25 @@ async def test_check_login_refuses_a_wrong_password(
 
     with pytest.raises(CredentialsRejected):
         await connector.check_login(ctx)
+
+
+async def test_after_a_misreading_the_new_image_is_waited_for_not_taken_for_broken(
+    veterans: str, browsers: BrowserPool
+) -> None:
+    # The 验证码错误 message shows before the new page's image has arrived when the image is slow
+    # (a loaded machine, a slow line): the robot must wait for it rather than call itself broken.
+    async def slow_image(route: Route) -> None:
+        await asyncio.sleep(1.5)
+        await route.continue_()
+
+    async with browsers.context() as context:
+        page = await context.new_page()
+        await page.route("**/login/captcha.png?*", slow_image)
+        login = LoginPage(page, veterans)
+        await login.open()
+        first = await login.captcha_image()
+
+        assert not await login.log_in(HERS.login_name, HERS.password, "----")
+        second = await login.captcha_image()
+
+    assert first is not None and second is not None and first != second
