@@ -209,7 +209,8 @@ async def main() -> None:
     sims = subprocess.Popen(
         [sys.executable, "-m", "simulators", "--data-dir", str(data), "--civil-port", str(port),
          *(f"--{s}-port={p}" for s, p in zip(
-             ("api", "social", "housing", "disability", "veterans"), free_ports(5), strict=True)),
+             ("api", "social", "housing", "disability", "veterans", "city-data"), free_ports(6),
+             strict=True)),
          f"--civil-account={LOGIN}:{PASSWORD}"],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip

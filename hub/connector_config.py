@@ -28,5 +28,6 @@ def _built_in(settings: Settings) -> dict[str, dict[str, str]]:
         "disability_allowance": {"base_url": sims.disability_url},
         "veterans": {"base_url": sims.veterans_url},
         "housing_safety": {"base_url": sims.housing_url, "api_key": sims.housing_api_key},
+        "city_data": {"base_url": sims.city_data_url, "api_key": sims.city_data_api_key},
         "social_assistance": {"base_url": sims.social_url, "sso_audience": sims.social_client_id},
     }

@@ -142,6 +142,9 @@ class SimulatorSettings(BaseModel):
     #: The veterans system's image CAPTCHA: the robot asks the worker who submitted, on her
     #: submission's page (human in the loop). Off only for tests that want no person involved.
     veterans_captcha: bool = True
+    # The city's grassroots data-sharing platform, into which every form is also collected.
+    city_data_port: int = 8107
+    city_data_api_key: str = "dev-city-data-api-key"
 
     @property
     def civil_url(self) -> str:
@@ -166,6 +169,10 @@ class SimulatorSettings(BaseModel):
     @property
     def veterans_url(self) -> str:
         return f"http://{self.host}:{self.veterans_port}"
+
+    @property
+    def city_data_url(self) -> str:
+        return f"http://{self.host}:{self.city_data_port}"
 
 
 class DecisionSettings(BaseModel):

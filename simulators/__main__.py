@@ -14,6 +14,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from simulators import (
+    create_city_data_app,
     create_civil_affairs_app,
     create_disability_app,
     create_elderly_api_app,
@@ -27,6 +28,7 @@ from simulators._conditions import Conditions
 DEFAULT_ACCOUNTS = ["yuqi-wanghong:Wanghong-2026!", "ruixing-lifang:Lifang-2026!"]
 DEFAULT_API_KEY = "dev-elderly-api-key"
 DEFAULT_HOUSING_API_KEY = "dev-housing-api-key"
+DEFAULT_CITY_DATA_API_KEY = "dev-city-data-api-key"
 DEFAULT_DISABILITY_ACCOUNTS = [
     "yuqi-wanghong:Wanghong-Cjbt-2026!",
     "ruixing-lifang:Lifang-Cjbt-2026!",
@@ -93,6 +95,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         captcha=args.veterans_captcha,
         conditions=_conditions(args),
     )
+    city_data = create_city_data_app(
+        db_path=args.data_dir / "city_data.db",
+        api_keys=set(args.city_data_api_key or [DEFAULT_CITY_DATA_API_KEY]),
+        rate_limit_per_minute=args.city_data_rate_limit,
+        conditions=_conditions(args),
+    )
     servers = [
         _Server(_config(civil, args.host, args.civil_port)),
         _Server(_config(api, args.host, args.api_port)),
@@ -100,6 +108,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         _Server(_config(housing, args.host, args.housing_port)),
         _Server(_config(disability, args.host, args.disability_port)),
         _Server(_config(veterans, args.host, args.veterans_port)),
+        _Server(_config(city_data, args.host, args.city_data_port)),
     ]
     asyncio.run(_serve(servers))
 
@@ -194,6 +203,18 @@ def _parser() -> argparse.ArgumentParser:
         action=argparse.BooleanOptionalAction,
         default=True,
         help="the image CAPTCHA on the veterans log-in (--no-veterans-captcha: tests, demos)",
+    )
+    parser.add_argument("--city-data-port", type=int, default=8107)
+    parser.add_argument(
+        "--city-data-api-key",
+        action="append",
+        help="accepted X-API-Key of the data-sharing platform, repeatable",
+    )
+    parser.add_argument(
+        "--city-data-rate-limit",
+        type=int,
+        default=120,
+        help="its POSTs per API key per rolling minute (default: %(default)s)",
     )
     behave = parser.add_argument_group("how the systems behave (see simulators/_conditions.py)")
     behave.add_argument(

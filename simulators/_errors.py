@@ -19,6 +19,14 @@ class ApiError(Exception):
         return body
 
 
+class RateLimited(ApiError):
+    """429: the API key used up its requests for the rolling minute (answered with Retry-After)."""
+
+    def __init__(self, retry_after_s: int) -> None:
+        super().__init__(429, "RATE_LIMITED", f"请求过于频繁，请{retry_after_s}秒后再试")
+        self.retry_after_s = retry_after_s
+
+
 def invalid(message: str, field: str | None) -> ApiError:
     return ApiError(422, "INVALID", message, field)
 

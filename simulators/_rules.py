@@ -50,7 +50,7 @@ def allowance_type_for(age: int) -> str | None:
 
 def applicant_problems(values: Mapping[str, str]) -> list[Problem]:
     """Problems with id_number, sex, birth_date, phone, applied_on and allowance_type."""
-    problems = [*person_problems(values), *_birth_date_problems(values)]
+    problems = [*person_problems(values), *birth_date_problems(values)]
     allowance_type = values["allowance_type"]
     if allowance_type and allowance_type not in ALLOWANCE_TYPES:
         problems.append(Problem("allowance_type", "津贴类别无效"))
@@ -86,7 +86,8 @@ def _id_problems(values: Mapping[str, str]) -> list[Problem]:
     return []
 
 
-def _birth_date_problems(values: Mapping[str, str]) -> list[Problem]:
+def birth_date_problems(values: Mapping[str, str]) -> list[Problem]:
+    """Problems with birth_date: its shape, and that it is the date in the ID number."""
     birth = parse_date(values["birth_date"])
     if values["birth_date"] and birth is None:
         return [Problem("birth_date", "出生日期格式应为YYYY-MM-DD")]

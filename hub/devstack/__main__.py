@@ -85,6 +85,8 @@ def _banner(stack: Stack, seconds: float) -> str:
   市房屋安全平台模拟接口    {s.simulators.housing_url}/records
                             (在两个模拟系统的 /records 页面点"批准"或"不予批准"，
                              审核结果约一分钟内回到居民的办理记录)
+  基层数据共享平台模拟接口  {s.simulators.city_data_url}/records
+                            (五张表单都归集到此平台，只收数据，不审核)
   API docs                  {s.hub.url}/docs
 
   演示账号 Demo logins (password {password}):

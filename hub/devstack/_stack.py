@@ -227,6 +227,10 @@ class Stack:
             str(s.veterans_port),
             *(f"--veterans-account={lg}:{pw}" for lg, pw in s.veterans_accounts.items()),
             "--veterans-captcha" if s.veterans_captcha else "--no-veterans-captcha",
+            "--city-data-port",
+            str(s.city_data_port),
+            "--city-data-api-key",
+            s.city_data_api_key,
             listens=[
                 (s.host, s.civil_port),
                 (s.host, s.api_port),
@@ -234,6 +238,7 @@ class Stack:
                 (s.host, s.housing_port),
                 (s.host, s.disability_port),
                 (s.host, s.veterans_port),
+                (s.host, s.city_data_port),
             ],
         )
 

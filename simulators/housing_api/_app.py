@@ -10,10 +10,10 @@ from fastapi.responses import HTMLResponse, Response
 from simulators._conditions import Conditions, add_conditions
 from simulators._decisions import Record
 from simulators._html import render, template_env
+from simulators._rate_limit import RateLimiter
 from simulators._review_routes import review_router
 from simulators._storage import Clock, china_now
 from simulators.housing_api._errors import ApiError, handle_api_error
-from simulators.housing_api._rate_limit import RateLimiter
 from simulators.housing_api._routes import api_router
 from simulators.housing_api._store import InspectionStore
 

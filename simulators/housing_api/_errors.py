@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
-from simulators._errors import ApiError, invalid, not_found
+from simulators._errors import ApiError, RateLimited, invalid, not_found
 
 __all__ = [
     "ApiError",
@@ -16,14 +16,6 @@ __all__ = [
     "not_found",
     "unauthorized",
 ]
-
-
-class RateLimited(ApiError):
-    """429: the API key used up its requests for the rolling minute."""
-
-    def __init__(self, retry_after_s: int) -> None:
-        super().__init__(429, "RATE_LIMITED", f"请求过于频繁，请{retry_after_s}秒后再试")
-        self.retry_after_s = retry_after_s
 
 
 def unauthorized() -> ApiError:

@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from simulators._decisions import Record, china_day
+from simulators._rate_limit import RateLimiter
 from simulators._storage import Clock
 from simulators.housing_api._errors import (
     RateLimited,
@@ -20,7 +21,6 @@ from simulators.housing_api._errors import (
     not_found,
     unauthorized,
 )
-from simulators.housing_api._rate_limit import RateLimiter
 from simulators.housing_api._store import InspectionStore, Outcome, decision_view, request_hash
 from simulators.housing_api._validation import inspection_fields, parse_body
 

@@ -1,6 +1,7 @@
-"""修改后重新报送 through the whole stack: she corrects a phone number after both systems accepted
+"""修改后重新报送 through the whole stack: she corrects a phone number after every system accepted
 高龄津贴申请. The city platform (which takes corrections) gets it under its receipt; the
-civil-affairs system (which does not) is shown as 需手工修改 with its receipt, and no robot goes."""
+civil-affairs system and the data-sharing platform (which do not) are shown as 需手工修改 with
+their receipts, and nothing goes there."""
 
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ async def test_she_corrects_a_submission_and_each_system_gets_what_it_can_take(
         await expect(page.locator("#overall")).to_have_text("已受理", timeout=120_000)
         civil_receipt = await page.locator('[data-target="civil_affairs"] .receipt').inner_text()
         api_receipt = await page.locator('[data-target="elderly_api"] .receipt').inner_text()
+        data_receipt = await page.locator('[data-target="city_data"] .receipt').inner_text()
 
         await page.get_by_role("link", name="修改后重新报送").click()
         await expect(page.get_by_role("heading", level=1)).to_have_text("高龄津贴申请 · 修改")
@@ -55,6 +57,11 @@ async def test_she_corrects_a_submission_and_each_system_gets_what_it_can_take(
         await expect(civil_line.locator(".message")).to_contain_text(
             civil_receipt.removeprefix("受理编号 ")
         )
+        data_line = page.locator('[data-target="city_data"]')
+        await expect(data_line.locator(".status")).to_have_text("需手工修改")
+        await expect(data_line.locator(".message")).to_contain_text(
+            data_receipt.removeprefix("受理编号 ")
+        )
         await expect(page.get_by_role("link", name="原报送")).to_have_attribute(
             "href", first_url.removeprefix(stack.settings.hub.url)
         )
@@ -65,3 +72,5 @@ async def test_she_corrects_a_submission_and_each_system_gets_what_it_can_take(
     assert (city["phone"], city["amendments"]) == (CORRECTED, 1)
     [civil] = [r for r in sim_records(sims.civil_url) if r["id_number"] == ZHANG_ID]
     assert civil["phone"] != CORRECTED  # filed once; she corrects it there by hand
+    [collected] = [r for r in sim_records(sims.city_data_url) if r["id_number"] == ZHANG_ID]
+    assert collected["phone"] != CORRECTED

@@ -9,11 +9,15 @@ from hub.settings import Settings, SimulatorSettings
 
 
 def test_built_in_connectors_point_at_the_simulators_by_default() -> None:
-    settings = Settings(simulators=SimulatorSettings(housing_port=9104))
+    settings = Settings(simulators=SimulatorSettings(housing_port=9104, city_data_port=9107))
 
     configs = connector_configs(settings)
 
     assert configs["housing_safety"]["base_url"] == "http://127.0.0.1:9104"
+    assert configs["city_data"] == {
+        "base_url": "http://127.0.0.1:9107",
+        "api_key": "dev-city-data-api-key",
+    }
     assert configs["social_assistance"]["sso_audience"] == "social-assistance"
 
 

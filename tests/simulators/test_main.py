@@ -43,7 +43,7 @@ def _wait_until_healthy(process: subprocess.Popen[bytes], urls: list[str]) -> No
 
 
 #: Every simulator `python -m simulators` serves: its port flag's name.
-SYSTEMS = ("civil", "api", "social", "housing", "disability", "veterans")
+SYSTEMS = ("civil", "api", "social", "housing", "disability", "veterans", "city-data")
 
 
 @contextmanager

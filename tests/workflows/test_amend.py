@@ -14,6 +14,7 @@ from types import SimpleNamespace
 import pytest
 from sqlmodel import select
 
+from connectors.city_data._manifest import MANIFEST as CITY_DATA
 from connectors.sdk import Amends, Application, DeliveryContext, FieldDecl, Manifest, Receipt
 from connectors.sdk.testing import SAMPLE_ANSWERS
 from hub.errors import InvalidInput
@@ -35,8 +36,8 @@ ANSWERS = {
 
 
 class Filing:
-    def __init__(self, connector_id: str) -> None:
-        self.manifest = Manifest(
+    def __init__(self, connector_id: str, manifest: Manifest | None = None) -> None:
+        self.manifest = manifest or Manifest(
             id=connector_id,
             name=f"{connector_id} 系统",
             version="1",
@@ -75,8 +76,13 @@ async def hub(tmp_path, temporal_env) -> AsyncIterator[SimpleNamespace]:
         add_community(session)
         resident = add_resident(session, cipher, name="周桂英", birth="19360101", sex="2")
         resident_id = resident.id
-    # The elderly-allowance form's two targets: one can amend, one cannot.
-    connectors = {"civil_affairs": Filing("civil_affairs"), "elderly_api": Amending("elderly_api")}
+    # The elderly-allowance form's targets: one can amend, two cannot. The data-sharing
+    # platform's real fields, as the form maps them in its own table.
+    connectors = {
+        "civil_affairs": Filing("civil_affairs"),
+        "elderly_api": Amending("elderly_api"),
+        "city_data": Filing("city_data", manifest=CITY_DATA),
+    }
     assert isinstance(connectors["elderly_api"], Amends)
     assert not isinstance(connectors["civil_affairs"], Amends)
     activities = HubActivities(
@@ -141,6 +147,7 @@ async def test_a_correction_amends_where_it_can_and_says_where_it_cannot(hub):
     assert _lines(hub, first) == {
         "civil_affairs": ("succeeded", "R-civil_affairs-1", None),
         "elderly_api": ("succeeded", "R-elderly_api-1", None),
+        "city_data": ("succeeded", "R-city_data-1", None),
     }
     # The deliver activity wrote its success back itself: no separate record activity ran.
     assert await _activities_run(hub, delivery_id(first, "civil_affairs")) == ["deliver"]
@@ -151,6 +158,7 @@ async def test_a_correction_amends_where_it_can_and_says_where_it_cannot(hub):
     assert await _activities_run(hub, delivery_id(second, "elderly_api")) == ["amend"]
     assert hub.connectors["elderly_api"].filed == ["6228480402564890018"]  # not filed anew
     assert hub.connectors["civil_affairs"].filed == ["6228480402564890018"]  # no robot went
+    assert hub.connectors["city_data"].filed == ["6228480402564890018"]
     assert _lines(hub, second) == {
         "civil_affairs": (
             "manual",
@@ -158,6 +166,11 @@ async def test_a_correction_amends_where_it_can_and_says_where_it_cannot(hub):
             "该系统不支持自动修改，请登录该系统按受理编号 R-civil_affairs-1 手工修改",
         ),
         "elderly_api": ("succeeded", "R-elderly_api-1", None),
+        "city_data": (
+            "manual",
+            None,
+            "该系统不支持自动修改，请登录该系统按受理编号 R-city_data-1 手工修改",
+        ),
     }
     with session_scope(hub.engine) as session:
         old = view_submission(session=session, submission=session.get(Submission, first))

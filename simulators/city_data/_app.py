@@ -1,0 +1,61 @@
+"""Assemble the simulated 无锡市基层数据共享平台 (一表通数据归集接口)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import HTMLResponse, Response
+
+from simulators._conditions import Conditions, add_conditions
+from simulators._decisions import Record
+from simulators._html import render, template_env
+from simulators._rate_limit import RateLimiter
+from simulators._storage import Clock, china_now
+from simulators.city_data._errors import ApiError, handle_api_error
+from simulators.city_data._masking import mask_id_number, mask_name, mask_phone
+from simulators.city_data._routes import api_router
+from simulators.city_data._store import CollectedStore
+
+
+def create_app(
+    *,
+    db_path: Path,
+    api_keys: set[str],
+    rate_limit_per_minute: int = 120,
+    clock: Clock | None = None,
+    conditions: Conditions | None = None,
+) -> FastAPI:
+    """The JSON API under /api/v1, a human /records page and un-authenticated /_sim/ test hooks.
+
+    api_keys are the accepted X-API-Key values; each may POST rate_limit_per_minute times in
+    any rolling minute. clock (default: now in China) dates receipts, times the rate limit and
+    places outage windows. conditions (default: healthy) make it slow, failing or down; tests
+    change them at /_sim/conditions.
+    """
+    now = clock or china_now
+    app = FastAPI(title="无锡市基层数据共享平台 一表通数据归集接口（模拟）")
+    store = CollectedStore(db_path=db_path, clock=now)
+    limiter = RateLimiter(per_minute=rate_limit_per_minute, clock=now)
+    env = template_env("simulators.city_data")
+    env.filters |= {"name": mask_name, "id_number": mask_id_number, "phone": mask_phone}
+    app.add_exception_handler(ApiError, handle_api_error)
+    app.include_router(api_router(store=store, api_keys=set(api_keys), limiter=limiter, clock=now))
+    add_conditions(app, conditions, clock=now)
+
+    @app.get("/records", response_class=HTMLResponse)
+    def records() -> Response:
+        """Everything collected, newest first, names, ID and phone numbers masked."""
+        return render(env, "records.html", rows=list(reversed(store.oldest_first())))
+
+    @app.get("/_sim/records")
+    def sim_records() -> list[Record]:
+        """Test hook: every record as stored, in full, oldest first."""
+        return store.oldest_first()
+
+    @app.get("/_sim/health")
+    def sim_health() -> dict[str, bool]:
+        """Test hook: the simulator is up."""
+        return {"ok": True}
+
+    return app
