@@ -41,6 +41,7 @@ from hub.portal._imports import router as imports_portal_router
 from hub.portal._ops import router as ops_portal_router
 from hub.portal._relogin import router as relogin_portal_router
 from hub.portal._reports import router as reports_portal_router
+from hub.portal._requests import router as requests_portal_router
 from hub.portal._things import router as things_portal_router
 from hub.portal._vehicles import router as vehicles_portal_router
 from hub.settings import Settings, get_settings
@@ -105,6 +106,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     codec_api.install(app, state.settings)
     app.include_router(ops_portal_router)
     app.include_router(forms_admin_router)
+    app.include_router(requests_portal_router)
     app.add_exception_handler(HubError, _handle_hub_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _handle_invalid_request)  # type: ignore[arg-type]
 

@@ -76,6 +76,14 @@ _HOUSE_SAFETY = {
     ("320206104002", 4): "一般隐患",
     ("320206104002", 12): "D级危房",
 }
+#: Others living in a demo resident's household, by (community, index of the resident): name,
+#: birth date, sex, relation to the head, mobile. 董和平's family (低保) applies as a household.
+_FAMILIES = {
+    ("320206104002", 3): [
+        ("钱素英", "19520708", "2", "配偶", "13951007082"),
+        ("董建新", "19780315", "1", "子", "13951003315"),
+    ],
+}
 _EVENTS = [
     ("320206104001", 0, "visit", "入户走访，了解独居老人生活情况"),
     ("320206104001", 13, "service", "代办医保报销材料"),
@@ -222,6 +230,16 @@ def _seed_street(session: Session, cipher: FieldCipher) -> None:
         session.flush()
         for i, (name, birth, sex) in enumerate(people):
             resident = _seed_resident(session, cipher, community, i, name, birth, sex, seq0)
+            for seq, (other, born, his_sex, relation, mobile) in enumerate(
+                _FAMILIES.get((community.code, i), []), start=300
+            ):
+                create_resident(
+                    session=session, cipher=cipher, community=community.code,
+                    data=ResidentCreate(
+                        name=other, id_number=demo_id_number(born, his_sex, seq), phone=mobile,
+                        household_id=resident.household_id, relation_to_head=relation,
+                    ),
+                )  # fmt: skip
             tags = _TAGS.get((community.code, i), [])
             if age_on(resident.birth_date, today) >= 80:
                 tags = ["高龄", *tags]

@@ -164,6 +164,8 @@ def community_of(user: Principal) -> str:
 
 Worker = Annotated[Principal, Depends(require_role("worker"))]
 CommunityAdmin = Annotated[Principal, Depends(require_role("community_admin"))]
+#: Street and district staff who send data requests (collections, questionnaires) down.
+Requester = Annotated[Principal, Depends(require_role("requester"))]
 #: IT: connectors and forms.
 ItAdmin = Annotated[Principal, Depends(require_role("it_admin"))]
 #: Operators and IT: the hub's running state, never residents.

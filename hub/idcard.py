@@ -56,6 +56,11 @@ def mask_name(name: str) -> str:
     return chars[0] + "*" * (len(chars) - 2) + chars[-1]
 
 
+def mask_value(kind: str, value: str) -> str:
+    """A form field's value masked as lists show it: an ID number (kind "idcard"), else a name."""
+    return mask_id_number(value) if kind == "idcard" else mask_name(value)
+
+
 def mask_phone(phone: str) -> str:
     return f"{phone[:3]}****{phone[-4:]}" if len(phone) == 11 else "****"
 

@@ -39,6 +39,7 @@ from hub.store import (
     create_submission,
     get_scoped_resident,
     get_scoped_submission,
+    member_facts,
     resident_facts,
     view_submission,
 )
@@ -76,8 +77,9 @@ def create(
     if not re.fullmatch(CLIENT_KEY_PATTERN, client_key):
         raise InvalidInput("client key", user_message="提交缺少防重复标识，请刷新页面后重试")
     today = beijing_today()
-    values = validate_values(form, nested_values(form, answers), today=today)
     resident = get_scoped_resident(session=session, resident_id=resident_id, community=community)
+    members = member_facts(session=session, cipher=state.cipher, resident=resident)
+    values = validate_values(form, nested_values(form, answers), today=today, members=members)
     facts = resident_facts(session=session, cipher=state.cipher, resident=resident)
     check_facts(form, facts, values)
     application = {

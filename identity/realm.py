@@ -21,6 +21,7 @@ ROLES: dict[str, str] = {
     "community_admin": "社区管理员：管理本社区的人员与数据",
     "street_viewer": "街道查看：只读查看本街道各社区",
     "district_viewer": "区级查看：只读查看本区各街道",
+    "requester": "数据下发：向辖区社区下发数据收集表和问卷，查看进度、下载汇总",
     "it_admin": "信息化管理员：维护连接器与机器人",
     "operator": "运维人员：查看运行状态，处理失败任务",
 }
@@ -231,8 +232,8 @@ def community_realm(
             user("worker-a", "王", "丽", "worker", f"{street}/玉祁社区"),
             user("worker-b", "李", "强", "worker", f"{street}/瑞星社区"),
             user("admin-a", "陈", "静", "worker community_admin", f"{street}/玉祁社区"),
-            user("street-viewer", "周", "涛", "street_viewer", street),
-            user("district-viewer", "吴", "军", "district_viewer", "/无锡市/惠山区"),
+            user("street-viewer", "周", "涛", "street_viewer requester", street),
+            user("district-viewer", "吴", "军", "district_viewer requester", "/无锡市/惠山区"),
             user("it-admin", "张", "伟", "it_admin"),
             user("operator", "赵", "敏", "operator"),
         ),

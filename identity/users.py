@@ -33,6 +33,7 @@ ROLE_WORDS = {
     "社区管理员": "community_admin",
     "街道查看": "street_viewer",
     "区级查看": "district_viewer",
+    "数据下发": "requester",
     "信息化管理员": "it_admin",
     "IT管理员": "it_admin",
     "运维人员": "operator",

@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from hub.crypto import FieldCipher
+from hub.forms import bundled_forms
 from hub.idcard import check_character
 from hub.settings import CryptoSettings, SimulatorSettings, VaultSettings
 from hub.store import (
@@ -133,7 +134,7 @@ def add_submission(
         cipher=cipher,
         resident=resident,
         form_id="elderly-allowance",
-        form_version=1,
+        form_version=bundled_forms()["elderly-allowance"].version,
         targets=list(targets),
         data=data if data is not None else application(),
         client_key=client_key or uuid.uuid4().hex,

@@ -7,9 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from hub.forms._codes import DISCHARGE_TYPES, ETHNIC_GROUPS, PLACEMENTS, YES_NO
-from hub.forms._elderly_allowance import allowance_type_for
-from hub.forms._spec import BANKS
+from hub.forms._codes import BANKS, DISCHARGE_TYPES, ETHNIC_GROUPS, PLACEMENTS, YES_NO
+from hub.forms._rules_elderly import allowance_type_for
 from hub.store import HouseView, ResidentFacts
 
 

@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from hub.errors import ConfigurationError
 from hub.forms._template_load import load_templates
-from hub.forms._template_model import FormTemplate
+from hub.forms._template_model import FormTemplate, Kind
 from hub.store import is_published, latest_templates, published_template
 
 
@@ -26,13 +26,18 @@ def bundled_forms() -> dict[str, FormTemplate]:
     return load_templates()
 
 
-def offered_forms(session: Session) -> dict[str, FormTemplate]:
-    """Every form workers may fill, by id: its newest published version, else the bundled one."""
-    return {**bundled_forms(), **latest_templates(session)}
+def offered_forms(session: Session, kind: Kind | None = "application") -> dict[str, FormTemplate]:
+    """Every form of that kind (None: of every kind), by id: its newest published version, else
+    the bundled one. Workers file applications; collections and questionnaires are sent as data
+    requests (hub/requests)."""
+    forms = {**bundled_forms(), **latest_templates(session)}
+    return {k: form for k, form in forms.items() if kind is None or form.kind == kind}
 
 
-def offered_form(session: Session, form_id: str) -> FormTemplate | None:
-    return offered_forms(session).get(form_id)
+def offered_form(
+    session: Session, form_id: str, kind: Kind | None = "application"
+) -> FormTemplate | None:
+    return offered_forms(session, kind).get(form_id)
 
 
 def form_version(session: Session, form_id: str, version: int) -> FormTemplate:

@@ -1,15 +1,11 @@
 """The cross-field checks a template names in `checks`: rules its data cannot express.
 
-Two kinds, run at the two moments today's Python forms run them:
+Two kinds, run at two moments:
 
 - a `ValuesCheck` runs with the field rules (inside `validate_values`) and sees only the values
-  that passed their own rules, as a pydantic validator sees `info.data`; it returns field errors,
-  reported together with the others;
-- a `FactsCheck` runs once every value is valid, against the store's facts (as `FormSpec.check`
-  does), and raises InvalidInput.
-
-The facts checks call the forms' existing functions; the two values checks are the parts of
-the disability form's field validators that compare fields, which no function holds yet.
+  that passed their own rules; it returns field errors, reported together with the others;
+- a `FactsCheck` runs once every value is valid (`check_facts`), against the store's facts, and
+  raises InvalidInput.
 """
 
 from __future__ import annotations
@@ -18,15 +14,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from hub.forms._disability_allowance import (
-    CARE_GRADES,
-    DisabilityAllowanceAnswers,
-    check_card_holder,
-)
-from hub.forms._elderly_allowance import ElderlyAllowanceAnswers, check_eligibility
-from hub.forms._house_safety import HouseSafetyAnswers, check_hazards
-from hub.forms._veterans import VeteransAnswers, check_enlisting_age
+from hub.errors import InvalidInput
+from hub.forms._rules_elderly import check_eligibility
+from hub.idcard import age_on
 from hub.store import ResidentFacts
+
+#: 护理补贴 is for severe (重度) disability: grades 一级 and 二级 only.
+CARE_GRADES = ("1", "2")
+MIN_ENLISTING_AGE = 16
+#: 《危险房屋鉴定标准》 (JGJ 125) C 局部危险 and D 整幢危险.
+DANGEROUS_LEVELS = ("C", "D")
 
 
 @dataclass(frozen=True)
@@ -63,8 +60,35 @@ def _care_subsidy_for_severe_grades(values: Mapping[str, Any]) -> dict[str, str]
     return {}
 
 
-# The existing checks read answers as attributes: model_construct gives them the answers model
-# without validating again (the values are already clean).
+def _card_holder(facts: ResidentFacts, values: Mapping[str, Any]) -> None:
+    """The card must be the resident's own: its first 18 characters are her ID number."""
+    if values["disability_card_no"][:18] != facts.id_number:
+        message = "残疾证号前18位应与申请人的公民身份号码一致"
+        raise InvalidInput(
+            "card number of another person",
+            user_message=message,
+            field_errors={"disability_card_no": message},
+        )
+
+
+def _enlisting_age(facts: ResidentFacts, values: Mapping[str, Any]) -> None:
+    """Nobody enlists before turning 16: the store's birth date against the enlisting day."""
+    if age_on(facts.birth_date, values["enlisted_on"]) < MIN_ENLISTING_AGE:
+        message = f"入伍时未满{MIN_ENLISTING_AGE}周岁，请核对入伍时间"
+        raise InvalidInput(
+            "enlisted under 16", user_message=message, field_errors={"enlisted_on": message}
+        )
+
+
+def _hazards_when_dangerous(facts: ResidentFacts, values: Mapping[str, Any]) -> None:
+    """A C or D house must say what is dangerous: the platform refuses it bare."""
+    if values["safety_level"] in DANGEROUS_LEVELS and not values.get("hazards"):
+        message = "安全等级为C级或D级时须填写隐患描述"
+        raise InvalidInput(
+            "hazards required", user_message=message, field_errors={"hazards": message}
+        )
+
+
 CHECKS: dict[str, ValuesCheck | FactsCheck] = {
     "card_matches_category_and_grade": ValuesCheck(
         reads=("disability_card_no", "disability_category", "disability_grade"),
@@ -75,27 +99,12 @@ CHECKS: dict[str, ValuesCheck | FactsCheck] = {
     ),
     "allowance_band": FactsCheck(
         reads=("allowance_type", "applied_on"),
-        run=lambda facts, values: check_eligibility(
-            facts.birth_date, ElderlyAllowanceAnswers.model_construct(**values)
-        ),
+        run=lambda facts, values: check_eligibility(facts.birth_date, values),
     ),
-    "card_holder": FactsCheck(
-        reads=("disability_card_no",),
-        run=lambda facts, values: check_card_holder(
-            facts, DisabilityAllowanceAnswers.model_construct(**values)
-        ),
-    ),
-    "enlisting_age": FactsCheck(
-        reads=("enlisted_on",),
-        run=lambda facts, values: check_enlisting_age(
-            facts, VeteransAnswers.model_construct(**values)
-        ),
-    ),
-    # Needs no facts, but runs after the field rules as today: a C or D house without hazards.
+    "card_holder": FactsCheck(reads=("disability_card_no",), run=_card_holder),
+    "enlisting_age": FactsCheck(reads=("enlisted_on",), run=_enlisting_age),
+    # Needs no facts, but runs after the field rules: a C or D house without hazards.
     "hazards_when_dangerous": FactsCheck(
-        reads=("safety_level", "hazards"),
-        run=lambda facts, values: check_hazards(
-            facts, HouseSafetyAnswers.model_construct(**values)
-        ),
+        reads=("safety_level", "hazards"), run=_hazards_when_dangerous
     ),
 }

@@ -30,6 +30,8 @@ PLACEMENTS = [
     ("9", "其他"),
 ]
 YES_NO = [("yes", "是"), ("no", "否")]
+# The banks the allowances and subsidies are paid through; each is its own code.
+BANKS = [(bank, bank) for bank in ("中国农业银行", "中国工商银行", "江苏银行", "无锡农村商业银行")]
 
 # GB/T 2261.1-2003 人的性别代码. The forms offer only 男 and 女; targets may send all four.
 SEXES = [("0", "未知的性别"), ("1", "男"), ("2", "女"), ("9", "未说明的性别")]

@@ -30,6 +30,7 @@ from hub.forms._template_values import (
     check_facts,
     locked_values,
     nested_values,
+    prefill_members,
     prefill_values,
     validate_values,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "load_templates",
     "locked_values",
     "nested_values",
+    "prefill_members",
     "prefill_values",
     "validate_values",
 ]

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping
 from datetime import date
 
 from hub.forms._bindings import CODE_TABLES, STORE_PATHS
+from hub.forms._members import MEMBER_PATHS
 from hub.forms._template_model import TemplateField
 from hub.forms._template_rules import PLACEHOLDERS, placeholders
 
@@ -24,13 +25,17 @@ MESSAGES = ("message", *(f"{rule}_message" for rule in RULE_TYPES))
 
 
 def field_problems(
-    field: TemplateField, known: Mapping[str, TemplateField | None], in_group: bool
+    field: TemplateField,
+    known: Mapping[str, TemplateField | None],
+    in_group: bool,
+    group_bind: str | None = None,
 ) -> Iterator[str]:
-    """known: the fields declared before this one that it may refer to (None: unreadable)."""
+    """known: the fields declared before this one that it may refer to (None: unreadable);
+    group_bind: what the repeating section the field is in binds to (its items' store)."""
     yield from _option_problems(field)
     yield from _rule_problems(field)
     yield from _message_problems(field)
-    yield from _store_problems(field, in_group)
+    yield from _store_problems(field, in_group, group_bind)
     yield from _reference_problems(field, known)
 
 
@@ -103,13 +108,19 @@ def _message_problems(field: TemplateField) -> Iterator[str]:
                 yield f"{key}: placeholder {{{name}}}, but the field has no {name}"
 
 
-def _store_problems(field: TemplateField, in_group: bool) -> Iterator[str]:
-    if field.bind is not None and field.bind not in STORE_PATHS:
-        yield f"bind to unknown store path '{field.bind}'"
+def _store_problems(field: TemplateField, in_group: bool, group_bind: str | None) -> Iterator[str]:
     if field.locked and field.bind is None:
         yield "a locked field needs bind (the store fills it)"
-    if in_group and (field.bind is not None or field.locked):
-        yield "a field of a repeating section cannot bind to the store"
+    if in_group and group_bind is None and (field.bind is not None or field.locked):
+        yield (
+            "a field of a repeating section binds to the store only in a section with "
+            'bind = "household.members"'
+        )
+    elif in_group and field.bind is not None and field.bind not in MEMBER_PATHS:
+        known = ", ".join(MEMBER_PATHS)
+        yield f"bind to unknown member path '{field.bind}' (known: {known})"
+    elif not in_group and field.bind is not None and field.bind not in STORE_PATHS:
+        yield f"bind to unknown store path '{field.bind}'"
 
 
 def _reference_problems(

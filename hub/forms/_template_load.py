@@ -8,13 +8,20 @@ import os
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from hub.forms._checks import CHECKS
 from hub.forms._template_fields import field_problems
-from hub.forms._template_model import FormTemplate, TemplateError, TemplateField, TemplateSection
+from hub.forms._template_model import (
+    FormTemplate,
+    Kind,
+    RowSelect,
+    TemplateError,
+    TemplateField,
+    TemplateSection,
+)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -34,12 +41,15 @@ class _Head(BaseModel):
     id: str
     version: int
     title: str
+    kind: Kind = "application"
+    description: str = ""
     # A list of connector ids, or a `[targets.<connector_id>]` table per target (its mapping).
-    targets: list[str] | dict[str, dict[str, Any]]
+    targets: list[str] | dict[str, dict[str, Any]] = []
     # With a list of targets: a `[mappings.<connector_id>]` table for those the template maps
     # itself; the others map the application in their connector's code.
     mappings: dict[str, dict[str, Any]] = {}
     checks: list[str] = []
+    rows: RowSelect | None = None
     sections: list[Any]
 
 
@@ -50,6 +60,7 @@ class _SectionHead(BaseModel):
     name: str | None = None
     help: str = ""
     repeat: dict[str, Any] | None = None
+    bind: Literal["household.members"] | None = None
     fields: list[Any]
 
 
@@ -113,6 +124,7 @@ def _build(data: dict[str, Any], problems: list[str]) -> FormTemplate | None:
     ]
     if head is not None:
         problems += _head_problems(head, walk.top)
+        problems += _kind_problems(head, [s for s in sections if s is not None])
     built = [s for s in sections if s is not None]
     if problems or head is None or len(built) != len(sections):
         return None
@@ -120,15 +132,18 @@ def _build(data: dict[str, Any], problems: list[str]) -> FormTemplate | None:
         id=head.id,
         version=head.version,
         title=head.title,
+        kind=head.kind,
+        description=head.description,
         targets=list(head.targets),
         mappings=head.targets if isinstance(head.targets, dict) else head.mappings,
         checks=head.checks,
+        rows=head.rows,
         sections=built,
     )
 
 
 def _head_problems(head: _Head, top: dict[str, TemplateField | None]) -> Iterator[str]:
-    if not head.targets:
+    if not head.targets and head.kind == "application":
         yield "targets: a form needs at least one target"
     if isinstance(head.targets, dict) and head.mappings:
         yield "mappings: with [targets.<id>] tables, write each mapping there, not in [mappings]"
@@ -148,6 +163,57 @@ def _head_problems(head: _Head, top: dict[str, TemplateField | None]) -> Iterato
                 yield f"checks[{i}] ({name}): needs field '{needed}', which the form lacks"
 
 
+def _kind_problems(head: _Head, sections: list[TemplateSection]) -> Iterator[str]:
+    """What a collection or a questionnaire may not have: targets (it goes to no system),
+    repeating sections (a row, an answer sheet, is flat); a questionnaire, filled by residents
+    without an account, binds nothing in the store."""
+    if head.kind == "application":
+        if head.rows is not None:
+            yield 'rows: only a collection (kind = "collection") has rows'
+        return
+    if head.targets:
+        yield f"targets: a {head.kind} goes to no system; remove its targets"
+    if any(section.repeat is not None for section in sections):
+        yield f"sections: a {head.kind} has no repeating sections"
+    if head.kind == "collection":
+        if head.rows is None:
+            yield 'rows: a collection needs its rows, e.g. rows = { source = "residents" }'
+        else:
+            yield from (f"rows.{problem}" for problem in _filter_problems(head.rows))
+        return
+    if head.rows is not None:
+        yield 'rows: only a collection (kind = "collection") has rows'
+    for i, section in enumerate(sections):
+        for field in section.fields:
+            if field.bind is not None or field.locked:
+                yield (
+                    f"sections[{i}] ({field.name}): a questionnaire is filled without an "
+                    "account and reads nothing from the store (no bind, no locked)"
+                )
+
+
+def _filter_problems(rows: RowSelect) -> list[str]:
+    # Reports come after forms (they list the forms' deliveries): imported when a template is
+    # read, not when this module is.
+    from hub.reports import Filter, filter_problems
+
+    problems: list[str] = []
+    for i, raw in enumerate(rows.filters):
+        try:
+            flt = Filter.model_validate(raw)
+        except ValidationError as exc:
+            problems += (f"filters[{i}]: {p}" for p in _explain(exc, ""))
+            continue
+        if flt.param is not None:
+            problems.append(f"filters[{i}].param: a data request's rows take no parameters")
+            continue
+        # Checked one by one, so that each problem keeps its filter's own index.
+        problems += (
+            p.replace("filters[0]", f"filters[{i}]", 1) for p in filter_problems(rows.source, [flt])
+        )
+    return problems
+
+
 class _Walk:
     """Goes through the sections in order, knowing the fields declared so far (None for one
     that could not be read: its name is known, so that no reference to it is called unknown)."""
@@ -165,6 +231,9 @@ class _Walk:
             self.problems.append(f"{where}: a repeating section needs a name (its values' key)")
         if not repeating and data.get("name") is not None:
             self.problems.append(f"{where}: only a repeating section has a name")
+        if not repeating and data.get("bind") is not None:
+            self.problems.append(f"{where}: only a repeating section binds to the store")
+        bind = data.get("bind") if repeating and isinstance(data.get("bind"), str) else None
         if isinstance(data.get("name"), str):
             self._claim(data["name"], self.keys, where)
         item: dict[str, TemplateField | None] = {}
@@ -172,7 +241,7 @@ class _Walk:
         raw_fields = data.get("fields")
         for j, raw_field in enumerate(raw_fields if isinstance(raw_fields, list) else []):
             scope = item if repeating else self.top
-            fields.append(self._field(raw_field, f"{where}.fields[{j}]", scope, repeating))
+            fields.append(self._field(raw_field, f"{where}.fields[{j}]", scope, repeating, bind))
         if head is None or None in fields:
             return None
         try:
@@ -182,7 +251,12 @@ class _Walk:
             return None
 
     def _field(
-        self, raw: Any, where: str, scope: dict[str, TemplateField | None], in_group: bool
+        self,
+        raw: Any,
+        where: str,
+        scope: dict[str, TemplateField | None],
+        in_group: bool,
+        group_bind: str | None = None,
     ) -> TemplateField | None:
         name = raw.get("name") if isinstance(raw, dict) else None
         where = f"{where} ({name})" if isinstance(name, str) else where
@@ -190,7 +264,8 @@ class _Walk:
         if field is not None:
             # An item's field may look at its siblings and at the form's own fields.
             known = self.top | scope if in_group else scope
-            self.problems += (f"{where}: {p}" for p in field_problems(field, known, in_group))
+            found = field_problems(field, known, in_group, group_bind)
+            self.problems += (f"{where}: {p}" for p in found)
         if isinstance(name, str):
             self._claim(name, self.keys if not in_group else set(scope), where)
             scope.setdefault(name, field)

@@ -15,6 +15,10 @@ from hub.forms._bindings import CODE_TABLES
 
 FieldType = Literal["text", "textarea", "select", "date", "tel", "number", "money", "idcard"]
 Normalize = Literal["strip", "remove_spaces", "remove_commas", "upper"]
+#: application: a worker files it for a resident to its targets; collection: a data request's
+#: table, one row per resident the rows select, completed by each community; questionnaire:
+#: filled by residents through a link that needs no account.
+Kind = Literal["application", "collection", "questionnaire"]
 #: A bound of min or max: a number, an ISO date, "today" (dates) or "this_year" (numbers).
 Bound = int | float | str
 
@@ -87,18 +91,33 @@ class TemplateSection(_Strict):
     name: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$")
     help: str = ""
     repeat: Repeat | None = None
+    #: A repeating section filled from the store: one item per other member of her household.
+    bind: Literal["household.members"] | None = None
     fields: list[TemplateField]
+
+
+class RowSelect(_Strict):
+    """A collection's rows: the residents of each community its filters keep, in the words of
+    report definitions (`{field = "age", op = ">=", value = 80}`, hub/reports/_vocabulary.py)."""
+
+    source: Literal["residents"] = "residents"
+    filters: list[dict[str, Any]] = []
 
 
 class FormTemplate(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
     version: int = Field(ge=1)
     title: str = Field(min_length=1)
-    targets: list[str]
+    kind: Kind = "application"
+    #: What the form is for, shown above it (a questionnaire's greeting, a request's purpose).
+    description: str = ""
+    targets: list[str] = []
     #: Per-target mappings (`[targets.<connector_id>]` tables), kept as written.
     mappings: dict[str, dict[str, Any]] = {}
     #: Names of cross-field checks in hub/forms/_checks.py, run in this order.
     checks: list[str] = []
+    #: A collection's rows (kind "collection" only).
+    rows: RowSelect | None = None
     sections: list[TemplateSection]
 
     @property

@@ -21,7 +21,7 @@ from hub.idcard import MOBILE_PATTERN
 
 REQUIRED = "此项为必填项"
 NOT_TEXT = "填写有误"
-# The words of today's forms (hub/forms/_spec.py), so that a template says what they said.
+# The words the forms have always used, so that every template says the same.
 DATE_MESSAGE = "日期格式应为 年-月-日，例如 2026-11-25"
 MOBILE_MESSAGE = "手机号码应为以1开头的11位数字"
 ID_MESSAGE = "公民身份号码应为18位（最后一位可为X）"
@@ -134,7 +134,12 @@ def client_rules(template: FormTemplate, *, today: date | None = None) -> dict[s
                 "min": group.repeat.min,
                 "max": group.repeat.max,
                 "item_label": group.repeat.item_label,
-                "fields": [_field_json(f, day) for f in group.fields],
+                # A bound section's items are locked only when they came from the store: the page
+                # marks those (data-locked), the rules do not.
+                "fields": [
+                    _field_json(f, day) | ({"locked": False} if group.bind else {})
+                    for f in group.fields
+                ],
             }
             for group in template.groups
             if group.repeat is not None

@@ -1,15 +1,15 @@
 """A submission's values checked against its template, and the values a form opens with.
 
 Locked fields are not read from the submission: the server takes them from the store. A hidden
-field (its `visible_if` does not hold) is neither required nor kept. Cleaned values are what
-today's answers models give: strings, and `date` for date fields.
+field (its `visible_if` does not hold) is neither required nor kept. Cleaned values are strings,
+and `date` for date fields.
 """
 
 from __future__ import annotations
 
 import re
 from collections import ChainMap
-from collections.abc import Callable, Mapping, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -20,13 +20,14 @@ from hub.clock import beijing_today
 from hub.errors import InvalidInput
 from hub.forms._bindings import STORE_PATHS, StoreView
 from hub.forms._checks import CHECKS, FactsCheck, ValuesCheck
+from hub.forms._members import MEMBER_PATHS, REF
 from hub.forms._template_model import FormTemplate, TemplateField, TemplateSection
 from hub.forms._template_rules import NOT_TEXT, REQUIRED, Rule, field_rules, normalized
 from hub.idcard import parse_id_number
 from hub.store import HouseView, ResidentFacts
 
-# Dates are read as today's answers models read them (pydantic's date), so that a template
-# accepts exactly what the Python forms accept.
+# Dates are read as pydantic's date reads them (ISO dates, and what it also accepts), as the
+# hub has always read them.
 _DATE = TypeAdapter(date)
 
 
@@ -36,12 +37,18 @@ class _Failed(Exception):
 
 
 def validate_values(
-    template: FormTemplate, raw: Mapping[str, object], *, today: date | None = None
+    template: FormTemplate,
+    raw: Mapping[str, object],
+    *,
+    today: date | None = None,
+    members: Sequence[ResidentFacts] = (),
 ) -> dict[str, Any]:
     """Check a submission's values; every bad field is reported at once, in Chinese.
 
     raw: field name -> string; a repeating section's name -> a list of such dicts. Errors of
-    an item's field are keyed `<section>.<index>.<field>`.
+    an item's field are keyed `<section>.<index>.<field>`. members: her household's others
+    (hub.store.member_facts), for a section bound to them: an item that came from the store
+    takes its locked fields from there.
     """
     day = today or beijing_today()
     values: dict[str, Any] = {}
@@ -49,7 +56,7 @@ def validate_values(
     for field in template.fields:
         _check_field(field, raw, values, errors, field.name, day)
     for group in template.groups:
-        _check_group(group, raw.get(group.name or ""), values, errors, day)
+        _check_group(group, raw.get(group.name or ""), values, errors, day, members)
     for name in template.checks:
         check = CHECKS[name]
         if isinstance(check, ValuesCheck):
@@ -148,6 +155,7 @@ def _check_group(
     values: dict[str, Any],
     errors: dict[str, str],
     today: date,
+    members: Sequence[ResidentFacts],
 ) -> None:
     assert group.name is not None and group.repeat is not None  # the loader makes sure
     items = [] if items is None else items
@@ -158,16 +166,50 @@ def _check_group(
         errors[group.name] = f"请至少填写{group.repeat.min}个{group.repeat.item_label}"
     elif len(items) > group.repeat.max:
         errors[group.name] = f"{group.repeat.item_label}最多填写{group.repeat.max}个"
+    fields = group.fields
+    if group.bind is not None:
+        # Locked only for an item from the store, whose values are put back from there; an
+        # item she added is typed throughout, and checked as typed.
+        fields = [f.model_copy(update={"locked": False}) for f in group.fields]
+        by_id = {str(m.id): m for m in members}
     cleaned: list[dict[str, Any]] = []
     for index, item in enumerate(items):
+        if group.bind is not None and item.get(REF):
+            member = by_id.get(str(item[REF]))
+            if member is None:  # not of her household (any more): the page is out of date
+                errors[group.name] = "家庭成员信息已变动，请重新打开表单"
+                continue
+            item = {**item, **_from_store(group, member)}
         item_values: dict[str, Any] = {}
         # An item's field may look at its siblings first, then at the form's own fields.
         scope = ChainMap(item_values, values)
-        for field in group.fields:
+        for field in fields:
             key = f"{group.name}.{index}.{field.name}"
             _check_field(field, item, scope, errors, key, today)
         cleaned.append(item_values)
     values[group.name] = cleaned
+
+
+def _from_store(group: TemplateSection, member: ResidentFacts) -> dict[str, str]:
+    return {f.name: MEMBER_PATHS[f.bind](member) for f in group.fields if f.locked and f.bind}
+
+
+def prefill_members(
+    template: FormTemplate, members: Sequence[ResidentFacts]
+) -> dict[str, list[dict[str, str]]]:
+    """The items a section bound to her household opens with: one per other member, with its
+    store reference (REF) and every bound field the store knows."""
+    return {
+        group.name: [
+            {
+                REF: str(member.id),
+                **{f.name: MEMBER_PATHS[f.bind](member) for f in group.fields if f.bind},
+            }
+            for member in members[: group.repeat.max]
+        ]
+        for group in template.groups
+        if group.bind is not None and group.name is not None and group.repeat is not None
+    }
 
 
 def _clean(field: TemplateField, text: str, scope: Mapping[str, Any], today: date) -> Any:

@@ -76,7 +76,7 @@ def _render(
     problems: list[str] | None = None,
     notice: str = "",
 ) -> HTMLResponse:
-    forms = offered_forms(session)
+    forms = offered_forms(session, kind=None)
     return _page(
         request,
         "forms_admin.html",

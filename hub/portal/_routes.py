@@ -33,10 +33,12 @@ from hub.forms import (
     nested_values,
     offered_form,
     offered_forms,
+    prefill_members,
     prefill_values,
 )
+from hub.forms._members import REF
 from hub.forms._writeback import NewFact, new_facts
-from hub.idcard import mask_name
+from hub.idcard import mask_value
 from hub.portal._render import page as _page
 from hub.store import (
     EVENT_KINDS,
@@ -52,6 +54,7 @@ from hub.store import (
     household_detail,
     household_members,
     masked_phone,
+    member_facts,
     open_tasks,
     overview,
     record_event,
@@ -319,15 +322,29 @@ def _render_form(
     locked = locked_values(form, facts=facts, today=today)
     for field in form.fields:  # greyed out, and masked where the template says so
         if field.masked and field.name in locked:
-            locked[field.name] = (
-                row.id_number_masked if field.type == "idcard" else mask_name(locked[field.name])
-            )
+            locked[field.name] = mask_value(field.type, locked[field.name])
+    members = prefill_members(
+        form, member_facts(session=session, cipher=state.cipher, resident=row)
+    )
+    for group in form.groups:  # a member's locked fields shown masked where the template says
+        for item in members.get(group.name or "", []):
+            for field in group.fields:
+                if field.locked and field.masked and item.get(field.name):
+                    item[field.name] = mask_value(field.type, item[field.name])
     values = {
         **prefill_values(form, facts=facts, today=today),
+        **members,
         **nested_values(form, typed or {}),
         # Locked fields always come from the store, whatever the browser sent.
         **locked,
     }
+    for group in form.groups:  # a member from the store: her locked fields are the store's
+        stored = {item[REF]: item for item in members.get(group.name or "", [])}
+        items = values.get(group.name or "")
+        for item in items if isinstance(items, list) else []:
+            if isinstance(item, dict) and item.get(REF) in stored:
+                known = stored[item[REF]]
+                item.update({f.name: known[f.name] for f in group.fields if f.locked})
     return _page(
         request,
         "form.html",

@@ -10,10 +10,11 @@ from hub.reports._definition import (
     DefinitionError,
     Filter,
     ReportDefinition,
+    filter_problems,
     load_definition,
     load_definitions,
 )
-from hub.reports._run import ReportResult, beijing_today, run_report
+from hub.reports._run import ReportResult, beijing_today, run_report, select_residents
 from hub.reports._vocabulary import FIELDS, OPERATORS, PARAMS, FieldSpec
 from hub.reports._xlsx import content_disposition, to_xlsx, xlsx_filename
 
@@ -31,10 +32,12 @@ __all__ = [
     "beijing_today",
     "catalog",
     "content_disposition",
+    "filter_problems",
     "find_definition",
     "load_definition",
     "load_definitions",
     "run_report",
+    "select_residents",
     "shipped_definitions",
     "to_xlsx",
     "xlsx_filename",

@@ -99,25 +99,7 @@ class ReportDefinition(_Strict):
         return self
 
     def _filter_problems(self) -> list[str]:
-        problems = []
-        for i, flt in enumerate(self.filters):
-            spec = self.fields.get(flt.field)
-            if spec is None:
-                problems.append(self._unknown(f"filters[{i}].field", flt.field))
-                continue
-            if flt.param is not None:
-                if flt.field != flt.param:  # ?month=2026-11 means the rows of that month
-                    problems.append(
-                        f"filters[{i}].param: {flt.param!r} filters the field of "
-                        f"that name, not {flt.field!r}"
-                    )
-                continue
-            values = flt.value if isinstance(flt.value, list) else [flt.value]
-            for value in values:
-                problem = _value_problem(spec, value)
-                if problem:
-                    problems.append(f"filters[{i}].value: {problem} for field {flt.field!r}")
-        return problems
+        return filter_problems(self.source, self.filters)
 
     def _shape_problems(self) -> list[str]:
         problems = [
@@ -158,6 +140,35 @@ class ReportDefinition(_Strict):
     def _unknown(self, path: str, name: str) -> str:
         known = ", ".join(self.fields)
         return f"{path}: unknown field {name!r} for source {self.source!r} (known: {known})"
+
+
+def filter_problems(source: Source, filters: list[Filter]) -> list[str]:
+    """Each filter naming a field the source lacks, or comparing it with a value it cannot take;
+    also what a data request's rows are chosen by (hub/forms, `rows.filters`)."""
+    fields = FIELDS[source]
+    problems = []
+    for i, flt in enumerate(filters):
+        spec = fields.get(flt.field)
+        if spec is None:
+            known = ", ".join(fields)
+            problems.append(
+                f"filters[{i}].field: unknown field {flt.field!r} for source {source!r} "
+                f"(known: {known})"
+            )
+            continue
+        if flt.param is not None:
+            if flt.field != flt.param:  # ?month=2026-11 means the rows of that month
+                problems.append(
+                    f"filters[{i}].param: {flt.param!r} filters the field of "
+                    f"that name, not {flt.field!r}"
+                )
+            continue
+        values = flt.value if isinstance(flt.value, list) else [flt.value]
+        for value in values:
+            problem = _value_problem(spec, value)
+            if problem:
+                problems.append(f"filters[{i}].value: {problem} for field {flt.field!r}")
+    return problems
 
 
 def _value_problem(spec: FieldSpec, value: Scalar | list[Scalar] | None) -> str | None:

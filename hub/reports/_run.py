@@ -20,7 +20,7 @@ from hub.errors import InvalidInput, NotFound
 from hub.reports._definition import Filter, ReportDefinition
 from hub.reports._sources import Context, Row, Value, load_rows
 from hub.reports._vocabulary import FieldSpec
-from hub.store import Community
+from hub.store import Community, Resident
 
 Cell = str | int | float | date | None
 _MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
@@ -78,6 +78,16 @@ def run_report(
         rows=table,
         total=total,
     )
+
+
+def select_residents(
+    filters: list[Filter], *, session: Session, cipher: FieldCipher, community: str, today: date
+) -> list[Resident]:
+    """The community's residents the filters keep (a report's words: age, tag…), in the store's
+    order: the rows of a data request (hub/requests)."""
+    context = Context(session, cipher, community, today)
+    rows = load_rows("residents", context)
+    return [r.record.resident for r in rows if all(_keeps(f, r, {}) for f in filters)]
 
 
 def _month(given: str | None, today: date) -> str:

@@ -104,6 +104,7 @@ from hub.store._models_daily import (
 )
 from hub.store._models_forms import FormVersion
 from hub.store._models_human import HumanTask
+from hub.store._models_requests import DataRequest, DataRequestCommunity, DataRequestRow
 from hub.store._models_vault import Credential, CredentialUse, DelegatedToken, RobotLogin
 from hub.store._ops import Attention, AttentionRow, delivery_counts, needing_it
 from hub.store._overview import CommunityFigures, communities_under, overview
@@ -116,6 +117,7 @@ from hub.store._residents import (
     get_scoped_resident,
     index_all_names,
     masked_phone,
+    member_facts,
     resident_facts,
     resident_name,
     resident_public,
@@ -170,6 +172,9 @@ from hub.store._things import (
 from hub.store._timeline import TimelineEntry, timeline
 
 __all__ = [
+    "DataRequest",
+    "DataRequestCommunity",
+    "DataRequestRow",
     "FormVersion",
     "form_versions",
     "is_published",
@@ -306,6 +311,7 @@ __all__ = [
     "reopen_failed_deliveries",
     "mark_delivery_running",
     "masked_phone",
+    "member_facts",
     "migrate",
     "decision_view",
     "delegated_token",

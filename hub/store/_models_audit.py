@@ -21,6 +21,9 @@ ACTIONS = {
     "admin_change": "管理变更",
     "withdraw": "撤回报送",
     "form_publish": "发布表单",
+    "data_request_send": "下发数据收集",
+    "data_request_submit": "上报数据收集",
+    "data_request_export": "导出数据汇总",
 }
 
 #: What the first entry's prev_hash is: the chain starts from a fixed value, not from nothing.

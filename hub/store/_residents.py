@@ -72,6 +72,7 @@ class ResidentFacts(BaseModel):
     address: str | None
     community_code: str
     community_name: str
+    relation_to_head: str = "户主"
 
 
 def create_resident(
@@ -270,7 +271,22 @@ def resident_facts(*, session: Session, cipher: FieldCipher, resident: Resident)
         address=_address(session, resident),
         community_code=community.code,
         community_name=community.name,
+        relation_to_head=resident.relation_to_head,
     )
+
+
+def member_facts(
+    *, session: Session, cipher: FieldCipher, resident: Resident
+) -> list[ResidentFacts]:
+    """The others of her household, as the store knows them (for a form's family members)."""
+    if resident.household_id is None:
+        return []
+    others = session.exec(
+        select(Resident)
+        .where(Resident.household_id == resident.household_id, Resident.id != resident.id)
+        .order_by(col(Resident.id))
+    )
+    return [resident_facts(session=session, cipher=cipher, resident=other) for other in others]
 
 
 def masked_phone(*, cipher: FieldCipher, resident: Resident) -> str | None:

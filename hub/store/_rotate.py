@@ -21,6 +21,7 @@ from hub.crypto import FieldCipher
 from hub.store._human import ANSWER_CONTEXT, IMAGE_CONTEXT
 from hub.store._models import Evidence, PortalSession, Resident, Submission
 from hub.store._models_human import HumanTask
+from hub.store._models_requests import ROW_CONTEXT, DataRequestRow
 from hub.store._residents import ID_CONTEXT, NAME_CONTEXT, PHONE_CONTEXT
 
 
@@ -66,6 +67,7 @@ ENCRYPTED_COLUMNS: tuple[EncryptedColumn, ...] = (
     EncryptedColumn(PortalSession, "tokens_enc", "session.tokens"),
     EncryptedColumn(HumanTask, "image_enc", IMAGE_CONTEXT),
     EncryptedColumn(HumanTask, "answer_enc", ANSWER_CONTEXT),
+    EncryptedColumn(DataRequestRow, "values_enc", ROW_CONTEXT),
 )
 
 

@@ -29,7 +29,8 @@ def sample_for(connector_id: str) -> Application:
 
 
 def test_every_bundled_form_has_sample_answers_here() -> None:
-    assert set(SAMPLE_ANSWERS) == set(FORMS)
+    # Collections and questionnaires go to no connector: they have nothing to sample here.
+    assert set(SAMPLE_ANSWERS) == {k for k, form in FORMS.items() if form.kind == "application"}
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=_ids)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import re
 import uuid
-from datetime import date
 from pathlib import Path
 
 import httpx
@@ -17,8 +16,11 @@ from keycloak import KeycloakAdmin
 from playwright.async_api import Browser, expect
 from temporalio.client import Client
 
+from hub.clock import beijing_today
+from hub.crypto import FieldCipher
 from hub.demo import demo_id_number
 from hub.devstack import Stack
+from hub.store import Submission, make_engine, session_scope, submission_data
 from hub.submitting import workflow_id
 from tests._temporal_history import decoded_history_text, history_text, payload_encodings
 from tests.e2e._stack import bearer, portal_login, sim_records
@@ -29,6 +31,8 @@ pytestmark = pytest.mark.e2e
 #: 董和平 and 萧玉梅 of 瑞星社区 (worker-b's community) in the demo data.
 DONG, DONG_ID = "董和平", demo_id_number("19501001", "1", 203)
 XIAO, XIAO_ID = "萧玉梅", demo_id_number("19460612", "2", 204)
+#: His wife, of his household in the demo data (hub/demo.py _FAMILIES).
+WIFE_ID = demo_id_number("19520708", "2", 300)
 #: A JSON web token: base64url of '{"' (header), a dot, base64url of '{"' (claims).
 JWT = re.compile(r"eyJ[\w-]+\.eyJ[\w-]+")
 RECEIPT = re.compile(r"受理编号 (SHJZ\d{14})")
@@ -48,6 +52,18 @@ async def test_she_submits_once_and_the_robot_files_as_her(stack: Stack, browser
         await page.get_by_role("link", name="最低生活保障申请").click()
         # What the store knows is there already; she types only what it does not know.
         await expect(page.get_by_label("申请人姓名")).to_have_value(DONG)
+        # So are the others of his household: their names and (masked) ID numbers are the
+        # store's; she adds only what each earns.
+        members = page.locator('[data-group="members"] .item')
+        await expect(members).to_have_count(2)
+        for i, name in enumerate(("钱素英", "董建新")):
+            await expect(members.nth(i).get_by_label("姓名")).to_have_value(name)
+        await expect(members.first.get_by_label("公民身份号码")).to_have_value(
+            f"{WIFE_ID[:4]}**********{WIFE_ID[-4:]}"
+        )
+        for i, (work, income) in enumerate((("retired", "0"), ("unemployed", "0"))):
+            await members.nth(i).get_by_label("就业状况").select_option(work)
+            await members.nth(i).get_by_label("月收入（元）").fill(income)
         await page.get_by_label("家庭人口").fill("3")
         await page.get_by_label("家庭月人均收入（元）").fill("abc")
         await page.get_by_label("申请原因").fill("因病丧失劳动能力，无固定收入")
@@ -73,6 +89,21 @@ async def test_she_submits_once_and_the_robot_files_as_her(stack: Stack, browser
     )
     match = RECEIPT.search(shown)
     assert match and match.group(1) == record["receipt_no"]
+    engine = make_engine(stack.settings.database_url)
+    try:
+        with session_scope(engine) as session:
+            submission = session.get(Submission, submission_id)
+            assert submission is not None
+            kept = submission_data(cipher=FieldCipher(**stack.settings.crypto.model_dump()),
+                                   submission=submission)  # fmt: skip
+    finally:
+        engine.dispose()
+    assert [
+        (m["member_name"], m["member_id_number"], m["employment"]) for m in kept["members"]
+    ] == [
+        ("钱素英", WIFE_ID, "retired"),
+        ("董建新", demo_id_number("19780315", "1", 301), "unemployed"),
+    ]  # the store's full ID numbers, never the masked ones the page showed
     await _assert_no_tokens_in_history_or_logs(stack, submission_id)
     # Nor in what the API answers about the submission and her accounts (which list the use).
     headers = bearer(stack, "worker-b")
@@ -112,7 +143,7 @@ async def test_without_a_live_session_the_delivery_waits_until_she_logs_in_again
                 "household_size": "1",
                 "monthly_income": "300",
                 "application_reason": "独居老人，无退休金",
-                "applied_on": date.today().isoformat(),
+                "applied_on": beijing_today().isoformat(),  # the day in China, as the portal has it
             },
         },
         timeout=30,

@@ -14,7 +14,7 @@ from playwright.async_api import Browser, expect
 from hub.crypto import FieldCipher
 from hub.demo import demo_id_number
 from hub.devstack import Stack
-from hub.forms import FORMS_FOLDER
+from hub.forms import FORMS, FORMS_FOLDER
 from hub.store import Submission, make_engine, session_scope, submission_data
 from tests.e2e._stack import portal_login, sim_records
 
@@ -28,8 +28,13 @@ PILOT = (
         (FORMS_FOLDER / "elderly-allowance.toml")
         .read_text(encoding="utf-8")
         .replace('id = "elderly-allowance"', 'id = "elderly-pilot"', 1)
+        .replace(f"version = {FORMS['elderly-allowance'].version}", "version = 1", 1)  # a new form
         .replace('title = "高龄津贴申请"', 'title = "长寿补贴试点登记"', 1)
-        .replace('targets = ["civil_affairs", "elderly_api"]', 'targets = ["elderly_api"]', 1)
+        .replace(
+            'targets = ["civil_affairs", "elderly_api", "city_data"]',
+            'targets = ["elderly_api", "city_data"]',
+            1,
+        )
     )
     + """
 [mappings.elderly_api]
@@ -108,10 +113,15 @@ async def test_it_publishes_a_form_a_worker_fills_it_and_the_target_gets_its_map
     ]
     assert address and record["address"] == f"玉祁社区 {address}"  # as the mapping made it
     assert record["allowance_type"] == "90-99"
-    # Only the city platform: the pilot form goes nowhere else.
+    # The civil-affairs system is not among the pilot form's targets.
     assert not [
         r for r in sim_records(stack.settings.simulators.civil_url) if r["id_number"] == WU_ID
     ]
+    # The data-sharing platform is, through the table the pilot kept from the bundled form.
+    [collected] = [
+        r for r in sim_records(stack.settings.simulators.city_data_url) if r["id_number"] == WU_ID
+    ]
+    assert (collected["business_type"], collected["summary"]) == ("高龄津贴", "90-99周岁")
     settings = stack.settings
     engine = make_engine(settings.database_url)
     try:

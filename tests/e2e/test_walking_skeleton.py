@@ -1,5 +1,6 @@
-"""Submit once in the portal; both systems receive exactly one correct record; the receipts come
-back to the community store; another community sees none of it; no personal data leaks."""
+"""Submit once in the portal; both allowance systems and the city's data-sharing platform receive
+exactly one correct record; the receipts come back to the community store; another community sees
+none of it; no personal data leaks."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import asyncio
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import date
 
 import httpx
 import pytest
@@ -15,6 +15,7 @@ from playwright.async_api import Browser, expect
 from sqlmodel import select
 from temporalio.client import Client
 
+from hub.clock import beijing_today
 from hub.demo import demo_id_number
 from hub.devstack import Stack
 from hub.store import (
@@ -78,13 +79,18 @@ def test_each_system_recorded_exactly_one_correct_record(stack: Stack, submitted
     sims = stack.settings.simulators
     civil = _ours(sims.civil_url)
     api = _ours(sims.api_url)
-    assert len(civil) == 1 and len(api) == 1
+    collected = _ours(sims.city_data_url)
+    assert len(civil) == 1 and len(api) == 1 and len(collected) == 1
     assert (civil[0]["name"], civil[0]["id_number"]) == (NAME, ID_NUMBER)
     assert (civil[0]["bank_account"], civil[0]["allowance_type"]) == (BANK_ACCOUNT, "80-89")
     # The robot logged in with worker-a's own account from the vault, not a shared one.
     assert civil[0]["submitted_by"] == "yuqi-wanghong"
     assert (api[0]["name"], api[0]["id_number"]) == (NAME, ID_NUMBER)
     assert api[0]["community_code"] == "320206104001"
+    # As the form's own table maps it: no bank account, the allowance band as the summary.
+    assert (collected[0]["name"], collected[0]["id_number"]) == (NAME, ID_NUMBER)
+    assert (collected[0]["business_type"], collected[0]["summary"]) == ("高龄津贴", "80-89周岁")
+    assert BANK_ACCOUNT not in collected[0].values()
 
 
 def test_status_page_showed_both_receipts(stack: Stack, submitted: PortalSubmission):
@@ -92,6 +98,7 @@ def test_status_page_showed_both_receipts(stack: Stack, submitted: PortalSubmiss
     receipts = {
         "省民政厅高龄津贴管理系统": _ours(sims.civil_url)[0]["receipt_no"],
         "市养老服务信息平台": _ours(sims.api_url)[0]["receipt_no"],
+        "市基层数据共享平台": _ours(sims.city_data_url)[0]["receipt_no"],
     }
     for target, receipt in receipts.items():
         assert "已受理" in submitted.shown[target]
@@ -118,8 +125,9 @@ def test_store_holds_both_receipts_timeline_and_evidence(stack: Stack, submitted
     assert {d.target: d.receipt_no for d in deliveries} == {
         "civil_affairs": _ours(sims.civil_url)[0]["receipt_no"],
         "elderly_api": _ours(sims.api_url)[0]["receipt_no"],
+        "city_data": _ours(sims.city_data_url)[0]["receipt_no"],
     }
-    assert sorted(e.target or "" for e in events) == ["civil_affairs", "elderly_api"]
+    assert sorted(e.target or "" for e in events) == ["city_data", "civil_affairs", "elderly_api"]
     assert [e.target for e in evidence] == ["civil_affairs"]
     headers = bearer(stack, "worker-a")
     shot = httpx.get(f"{stack.settings.hub.url}/api/evidence/{evidence[0].id}", headers=headers)
@@ -149,13 +157,14 @@ def test_resubmitting_the_same_form_returns_the_same_submission(
     assert answer.json()["id"] == submitted.submission_id
     sims = stack.settings.simulators
     assert len(_ours(sims.civil_url)) == 1 and len(_ours(sims.api_url)) == 1
+    assert len(_ours(sims.city_data_url)) == 1
 
 
 async def test_a_new_submission_for_the_same_person_files_nothing_twice(
     stack: Stack, submitted: PortalSubmission
 ):
-    """A second submission (a new client key) runs the whole fan-out again; both connectors look
-    the person up first and return the existing receipts instead of filing again."""
+    """A second submission (a new client key) runs the whole fan-out again; every connector looks
+    the person up first and returns the existing receipt instead of filing again."""
     hub = stack.settings.hub.url
     headers = bearer(stack, "worker-a")
     created = await asyncio.to_thread(
@@ -176,10 +185,12 @@ async def test_a_new_submission_for_the_same_person_files_nothing_twice(
     view = await _wait_until_done(hub, second, headers)
     sims = stack.settings.simulators
     assert len(_ours(sims.civil_url)) == 1 and len(_ours(sims.api_url)) == 1
+    assert len(_ours(sims.city_data_url)) == 1
     receipts = {d["target"]: d["receipt_no"] for d in view["deliveries"]}
     assert receipts == {
         "civil_affairs": _ours(sims.civil_url)[0]["receipt_no"],
         "elderly_api": _ours(sims.api_url)[0]["receipt_no"],
+        "city_data": _ours(sims.city_data_url)[0]["receipt_no"],
     }
 
 
@@ -375,7 +386,7 @@ def _answers() -> dict[str, str]:
         "allowance_type": "80-89",
         "bank": "江苏银行",
         "bank_account": BANK_ACCOUNT,
-        "applied_on": date.today().isoformat(),
+        "applied_on": beijing_today().isoformat(),  # the day in China, as the portal has it
     }
 
 

@@ -26,6 +26,7 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from connectors.sdk import load_connectors
+from hub.forms import FORMS
 from hub.settings import SimulatorSettings
 from hub.store import CredentialBind, bind_credential, create_submission, session_scope
 from simulators import create_civil_affairs_app, create_elderly_api_app
@@ -97,7 +98,7 @@ def _seed(tmp_path: Path, count: int = SUBMISSIONS) -> list[str]:
                 cipher=cipher,
                 resident=resident,
                 form_id="elderly-allowance",
-                form_version=1,
+                form_version=FORMS["elderly-allowance"].version,
                 targets=["civil_affairs", "elderly_api"],
                 data={
                     "name": "王秀英",

@@ -2,7 +2,8 @@
 that target the fields the table makes (Application.mapped, through the connector's own `map`);
 a target without one maps the application itself; a value the table cannot take is refused when
 she submits, before anything is filed. Real hub functions, store, HubActivities and workflows on
-the session's Temporal server; stand-in connectors with the real elderly_api manifest."""
+the session's Temporal server; stand-in connectors with the real elderly_api and city_data
+manifests."""
 
 from __future__ import annotations
 
@@ -14,11 +15,13 @@ from types import SimpleNamespace
 import pytest
 from sqlmodel import select
 
+from connectors.city_data._manifest import MANIFEST as CITY_DATA
+from connectors.city_data._mapping import to_target as city_data_target
 from connectors.elderly_api._manifest import MANIFEST
 from connectors.elderly_api._mapping import to_target
 from connectors.sdk import Application, DeliveryContext, FieldDecl, Manifest, Receipt
 from hub.errors import InvalidInput
-from hub.forms import FORMS_FOLDER
+from hub.forms import FORMS, FORMS_FOLDER
 from hub.settings import Settings
 from hub.store import publish_form, session_scope
 from hub.store._models import Submission
@@ -69,7 +72,9 @@ class Recording:
 
 
 def _version_2(table: str) -> str:
-    return V1.replace("version = 1", "version = 2", 1) + table
+    """The bundled form as IT publishes its next version, with this table."""
+    shipped = FORMS["elderly-allowance"].version
+    return V1.replace(f"version = {shipped}", f"version = {shipped + 1}", 1) + table
 
 
 @pytest.fixture
@@ -87,6 +92,7 @@ async def hub(tmp_path, temporal_env) -> AsyncIterator[SimpleNamespace]:
     connectors = {
         "civil_affairs": Recording(civil, own=lambda a: {"账号": a.answer("bank_account")}),
         "elderly_api": Recording(ELDERLY_API),
+        "city_data": Recording(CITY_DATA, own=city_data_target),
     }
     activities = HubActivities(
         engine=engine, cipher=cipher, vault=make_vault(), connectors=connectors, configs={},
@@ -140,6 +146,10 @@ async def test_a_target_with_a_table_gets_the_fields_it_makes(hub):
     assert set(sent) == {f.name for f in ELDERLY_API.fields}
     # The target without a table: its connector's own mapping, as before.
     assert hub.connectors["civil_affairs"].sent == [{"账号": "6228480402564890018"}]
+    # The bundled form's own table for the data-sharing platform, kept in version 2.
+    [collected] = hub.connectors["city_data"].sent
+    assert (collected["business_type"], collected["summary"]) == ("高龄津贴", "90-99周岁")
+    assert (collected["birth_date"], collected["business_date"]) == ("1936-01-01", "2026-11-25")
 
 
 async def test_without_a_table_the_connector_maps_it_itself(hub):
@@ -150,6 +160,9 @@ async def test_without_a_table_the_connector_maps_it_itself(hub):
 
     [sent] = hub.connectors["elderly_api"].sent
     assert (sent["sex"], sent["birth_date"]) == ("2", "1936-01-01")  # elderly_api's to_target
+    # The bundled template maps the data-sharing platform itself: its table, not to_target.
+    [collected] = hub.connectors["city_data"].sent
+    assert collected["summary"] == "90-99周岁"
 
 
 def test_a_value_the_table_cannot_take_is_refused_when_she_submits(hub):

@@ -33,6 +33,7 @@ from temporalio.testing import WorkflowEnvironment
 from connectors.sdk import SCRUBBED, BrowserPool
 from connectors.social_assistance import connector as social_assistance
 from hub.crypto import FieldCipher
+from hub.forms import FORMS
 from hub.settings import BrowserSettings
 from hub.store import (
     CredentialUse,
@@ -120,7 +121,7 @@ class Hub:
                 cipher=self.cipher,
                 resident=resident,
                 form_id="minimum-living",
-                form_version=1,
+                form_version=FORMS["minimum-living"].version,
                 targets=["social_assistance"],
                 data=APPLICATION,
                 client_key=f"key-{len(self.workflow_ids)}-{datetime.now().timestamp()}",

@@ -33,9 +33,10 @@
   // One field under its input name `key`; `seen` holds the cleaned values of the fields before
   // it (null when hidden, empty or invalid), as the server's `after` and `visible_if` read them.
   function checkField(f, key, seen, errors) {
-    if (f.locked) return;
-    var shown = !f.visible_if || holds(f.visible_if, seen[f.visible_if.field]);
     var el = box(key);
+    // Locked: the store's (a family member from the store is locked item by item: data-locked).
+    if (f.locked || (el && el.hasAttribute("data-locked"))) return;
+    var shown = !f.visible_if || holds(f.visible_if, seen[f.visible_if.field]);
     if (el && f.visible_if) el.hidden = !shown;
     if (!shown) { seen[f.name] = null; return; }
     var field = input(key);

@@ -3,11 +3,13 @@ and publishes it; workers fill the new version from then on. Only it_admin may."
 
 from __future__ import annotations
 
-from hub.forms import FORMS_FOLDER
+from hub.forms import FORMS, FORMS_FOLDER
 from tests.hub.api.conftest import Api
 
 V1 = (FORMS_FOLDER / "elderly-allowance.toml").read_text(encoding="utf-8")
-V2 = V1.replace("version = 1", "version = 2", 1).replace(
+SHIPPED = FORMS["elderly-allowance"].version
+NEXT = SHIPPED + 1
+V2 = V1.replace(f"version = {SHIPPED}", f"version = {NEXT}", 1).replace(
     'title = "高龄津贴申请"', 'title = "高龄津贴申请（试行）"', 1
 )
 
@@ -46,14 +48,14 @@ def test_it_checks_then_publishes_and_workers_fill_the_new_version(api: Api):
     published = _post(api, V2, "publish")
     assert published.status_code == 303
     after = api.client.get(published.headers["location"], headers=_as_it(api)).text
-    assert "已发布：elderly-allowance 第 2 版" in after
+    assert f"已发布：elderly-allowance 第 {NEXT} 版" in after
     assert "it-admin" in after and "高龄津贴申请（试行）" in after
 
     rid = int(api.client.get("/api/residents", headers=api.as_worker_a()).json()[0]["id"])
     form = api.client.get(f"/residents/{rid}/forms/elderly-allowance", headers=api.as_worker_a())
     assert "<h1>高龄津贴申请（试行）</h1>" in form.text
     again = _post(api, V2.replace("（试行）", "（正式）"), "publish")
-    assert again.status_code == 422 and "请把 version 改为 3" in again.text
+    assert again.status_code == 422 and f"请把 version 改为 {NEXT + 1}" in again.text
 
 
 def test_only_it_admin_may(api: Api):
@@ -63,4 +65,4 @@ def test_only_it_admin_may(api: Api):
             "/admin/forms", data={"source": V2, "act": "publish"}, headers=headers
         )
         assert answer.status_code == 403
-    assert "第 2 版" not in api.client.get("/admin/forms", headers=_as_it(api)).text
+    assert f"第 {NEXT} 版" not in api.client.get("/admin/forms", headers=_as_it(api)).text

@@ -15,6 +15,8 @@ from tests.factories import add_submission, application, make_cipher
 from tests.hub.api.conftest import Api
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
+#: The forms a worker files for a resident (collections and questionnaires are sent down).
+APPLICATIONS = sorted(k for k, form in FORMS.items() if form.kind == "application")
 
 
 def _resident_of_worker_a(api: Api) -> int:
@@ -30,7 +32,7 @@ def _resident_of_worker_a(api: Api) -> int:
         engine.dispose()
 
 
-@pytest.mark.parametrize("form_id", sorted(FORMS))
+@pytest.mark.parametrize("form_id", APPLICATIONS)
 def test_each_form_renders_every_field_with_the_store_facts_locked(api: Api, form_id: str):
     resident_id = _resident_of_worker_a(api)
 
@@ -57,7 +59,7 @@ def test_each_form_renders_every_field_with_the_store_facts_locked(api: Api, for
             assert f'{field.label}<span class="optional">（选填）</span>' in page.text
 
 
-@pytest.mark.parametrize("form_id", sorted(FORMS))
+@pytest.mark.parametrize("form_id", APPLICATIONS)
 def test_an_empty_submission_names_each_field_she_must_type(api: Api, form_id: str):
     resident_id = _resident_of_worker_a(api)
 
@@ -112,3 +114,14 @@ def test_a_correction_opens_the_form_with_the_earlier_answers(api: Api):
 def _between(text: str, start: str, end: str = "</script>") -> str:
     after = text.split(start, 1)[1]
     return after.split(end, 1)[0]
+
+
+@pytest.mark.parametrize("form_id", ["collect-elderly-80", "survey-home-care"])
+def test_a_collection_or_questionnaire_is_no_form_to_file_for_a_resident(api: Api, form_id: str):
+    resident_id = _resident_of_worker_a(api)
+
+    page = api.client.get(f"/residents/{resident_id}/forms/{form_id}", headers=api.as_worker_a())
+    listed = api.client.get(f"/residents/{resident_id}", headers=api.as_worker_a())
+
+    assert page.status_code == 422 and "没有这个表单" in page.text
+    assert f"/forms/{form_id}" not in listed.text and FORMS[form_id].title not in listed.text

@@ -27,7 +27,7 @@ def test_street_viewer_sees_both_communities_of_her_street_as_counts(api: Api):
     assert answer.status_code == 200
     figures = {f["name"]: f for f in answer.json()}
     assert set(figures) == {"玉祁社区", "瑞星社区"}
-    assert figures["玉祁社区"]["residents"] == 22 and figures["瑞星社区"]["residents"] == 21
+    assert figures["玉祁社区"]["residents"] == 22 and figures["瑞星社区"]["residents"] == 23
     assert figures["玉祁社区"]["aged_80_plus"] == _aged_80_plus(api, "320206104001")
     assert figures["玉祁社区"]["events_this_month"] == 2  # the demo's visit and service
     assert "𠮷" not in answer.text and "3202061942" not in answer.text

@@ -10,14 +10,17 @@ from sqlmodel import Session, select
 
 from connectors.sdk import load_connectors
 from hub import submitting
-from hub.forms import FORMS_FOLDER
+from hub.forms import FORMS, FORMS_FOLDER
 from hub.store import Resident, Submission, make_engine, publish_form, session_scope
 from tests.factories import add_submission, make_cipher
 from tests.hub.api.conftest import Api
 
 V1 = (FORMS_FOLDER / "elderly-allowance.toml").read_text(encoding="utf-8")
+#: The version as bundled, and the one IT publishes next.
+SHIPPED = FORMS["elderly-allowance"].version
+NEXT = SHIPPED + 1
 V2 = (
-    V1.replace("version = 1", "version = 2", 1)
+    V1.replace(f"version = {SHIPPED}", f"version = {NEXT}", 1)
     .replace('title = "高龄津贴申请"', 'title = "高龄津贴申请（2027版）"', 1)
     .replace('label = "银行账号"', 'label = "社会保障卡金融账户"', 1)
     .replace('message = "银行账号应为16-19位数字"', 'message = "社保卡账号应为16-19位数字"', 1)
@@ -87,19 +90,18 @@ def test_a_new_version_is_what_workers_fill_and_older_submissions_keep_theirs(ap
     )  # fmt: skip
     assert bad.status_code == 422
     assert bad.json()["field_errors"]["bank_account"] == "社保卡账号应为16-19位数字"
-    # A submission made now records version 2.
+    # A submission made now records the new version.
     with session_scope(engine) as session:
         made, _ = submitting.create(
             state=api.state, session=session, community="320206104001", username="worker-a",
             resident_id=resident_id, form_id="elderly-allowance", client_key=uuid.uuid4().hex,
             answers=ANSWERS,
         )  # fmt: skip
-        assert (made.form_id, made.form_version) == ("elderly-allowance", 2)
+        assert (made.form_id, made.form_version) == ("elderly-allowance", NEXT)
     # The one made before is shown as the form it was made with.
     old = api.client.get(f"/submissions/{before}", headers=api.as_worker_a()).text
     assert "<h1>高龄津贴申请 · 报送进度</h1>" in old
     with Session(engine) as session:
-        assert (
-            session.exec(select(Submission.form_version).where(Submission.id == before)).one() == 1
-        )
+        kept = session.exec(select(Submission.form_version).where(Submission.id == before)).one()
+        assert kept == SHIPPED
     engine.dispose()

@@ -37,16 +37,21 @@ PERSONAS: dict[str, dict] = {
     "community_admin": {"roles": ["worker", "community_admin"], "community": COMMUNITY_A.code},
     "street_viewer": {"roles": ["street_viewer"], "regions": ["3202", "320206", "320206104"]},
     "district_viewer": {"roles": ["district_viewer"], "regions": ["3202", "320206"]},
+    "requester": {
+        "roles": ["street_viewer", "requester"],
+        "regions": ["3202", "320206", "320206104"],
+    },
     "it_admin": {"roles": ["it_admin"]},
     "operator": {"roles": ["operator"]},
 }
 EVERYONE = frozenset(PERSONAS)
 WORKERS = frozenset({"worker", "community_admin"})
 ADMINS = frozenset({"community_admin"})
-FIGURES = frozenset({"worker", "community_admin", "street_viewer", "district_viewer"})
+FIGURES = frozenset({"worker", "community_admin", "street_viewer", "district_viewer", "requester"})
 OPS = frozenset({"operator", "it_admin"})  # the 运维 page (hub/portal/_ops.py) and its twin
 OPERATORS = frozenset({"operator"})
 IT = frozenset({"it_admin"})  # 表单管理 (hub/portal/_forms_admin.py)
+REQUESTERS = frozenset({"requester"})  # 数据下发 (hub/portal/_requests.py)
 
 #: Reachable without logging in.
 PUBLIC = {
@@ -55,6 +60,9 @@ PUBLIC = {
     ("GET", "/auth/callback"),
     ("GET", "/auth/logged-out"),
     ("POST", "/auth/backchannel-logout"),  # Keycloak calls it; the logout token is the proof
+    # A questionnaire's link: residents answer without an account (the token is the key).
+    ("GET", "/q/{token}"),
+    ("POST", "/q/{token}"),
 }
 
 _SPECIAL = {
@@ -71,6 +79,11 @@ _SPECIAL = {
     ("POST", "/codec/encode"): OPERATORS,
     ("GET", "/admin/forms"): IT,
     ("POST", "/admin/forms"): IT,
+    ("GET", "/requests"): WORKERS | REQUESTERS,
+    ("GET", "/requests/{request_id}"): WORKERS | REQUESTERS,
+    ("GET", "/requests/new"): REQUESTERS,
+    ("POST", "/requests/new"): REQUESTERS,
+    ("GET", "/requests/{request_id}/export.xlsx"): REQUESTERS,
 }
 
 
@@ -124,6 +137,9 @@ def app_and_ids(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Test
                 "connector_id": "civil_affairs",
                 "target": "social_assistance",
                 "task_id": "0" * 32,
+                "request_id": "0" * 32,
+                "row_id": 1,
+                "token": "0" * 32,
             }
         yield api.client, ids
 

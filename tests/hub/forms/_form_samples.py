@@ -66,6 +66,24 @@ VALID: dict[str, dict[str, str]] = {
         "applied_on": "2026-11-24",
         "inspector": "李芳",
     },
+    # A data request's row (the locked name, ID number and birth date come from the store).
+    "collect-elderly-80": {
+        "address": "玉祁社区锦绣苑3幢2单元101室",
+        "phone": "13812345678",
+        "living_status": "alive",
+        "living_arrangement": "alone",
+        "health": "fair",
+        "emergency_phone": "13987654321",
+        "remarks": "子女在外地",
+    },
+    "survey-home-care": {
+        "age_band": "80+",
+        "lives_with": "alone",
+        "most_needed": "meals",
+        "satisfaction": "4",
+        "suggestions": "希望增加助餐点",
+        "phone": "",
+    },
 }
 
 # Values near each rule's edges, and ones that trip Unicode digits and whitespace.

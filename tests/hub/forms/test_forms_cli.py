@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from hub.forms import FORMS_FOLDER
 from hub.forms.__main__ import main
 from hub.settings import get_settings
 from hub.store import migrate
@@ -49,8 +50,9 @@ def test_check_passes_every_bundled_template(capsys: pytest.CaptureFixture[str])
     code, out, err = run(capsys, "check")
 
     assert (code, err) == (0, "")
-    assert out.count("通过") == 5
-    assert "elderly-allowance 第 1 版  高龄津贴申请" in out
+    assert out.count("通过") == len(list(FORMS_FOLDER.glob("*.toml"))) == 7
+    assert "elderly-allowance 第 2 版  高龄津贴申请" in out
+    assert "collect-elderly-80 第 1 版  80周岁以上老人信息核对" in out
 
 
 def test_check_of_a_broken_file_exits_1_and_prints_every_problem(tmp_path: Path) -> None:

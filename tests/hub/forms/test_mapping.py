@@ -17,7 +17,7 @@ from connectors.housing_safety._manifest import MANIFEST as HOUSING_SAFETY
 from connectors.sdk import Application, FieldDecl, Manifest
 from connectors.sdk.testing import sample_application
 from hub.errors import ConfigurationError, InvalidInput
-from hub.forms import SPECS
+from hub.forms import FORMS
 from hub.forms._mapping import apply_mapping, check_mapping, load_mapping
 
 #: A target with a field of every kind, the optional one last.
@@ -464,9 +464,8 @@ def test_the_data_mapping_produces_what_the_connectors_own_mapping_does(
     target: str, sample: str
 ) -> None:
     manifest, to_target, form_id = CONNECTORS[target]
-    form = SPECS[form_id]
     raw = tomllib.loads(HAND_WRITTEN_AS_DATA[target])["targets"][target]
-    form_fields = {field.name: field.kind for field in form.fields}
+    form_fields = {field.name: field.type for field in FORMS[form_id].fields}
     application = sample_application(form_id, **SAMPLES[sample])
 
     mapping = load_mapping(target, raw, manifest=manifest, form_fields=form_fields)
@@ -478,7 +477,7 @@ def test_a_blank_hazards_answer_maps_as_the_connector_maps_it() -> None:
     answers = {**sample_application("house-safety").answers, "safety_level": "A", "hazards": ""}
     application = sample_application("house-safety", answers=answers)
     raw = tomllib.loads(HAND_WRITTEN_AS_DATA["housing_safety"])["targets"]["housing_safety"]
-    form_fields = {field.name: field.kind for field in SPECS["house-safety"].fields}
+    form_fields = {field.name: field.type for field in FORMS["house-safety"].fields}
 
     mapping = load_mapping("housing_safety", raw, manifest=HOUSING_SAFETY, form_fields=form_fields)
     produced = apply_mapping(mapping, values_of(application))

@@ -60,12 +60,15 @@ def test_every_bundled_template_loads_under_its_forms_id() -> None:
     templates = load_templates()
 
     assert sorted(templates) == [
+        "collect-elderly-80",
         "disability-allowance",
         "elderly-allowance",
         "house-safety",
         "minimum-living",
+        "survey-home-care",
         "veterans-info",
     ]
+    assert {t.kind for t in templates.values()} == {"application", "collection", "questionnaire"}
     assert len(list(FORMS_FOLDER.glob("*.toml"))) == len(templates)
 
 

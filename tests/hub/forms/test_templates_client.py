@@ -94,8 +94,8 @@ def _is_date(text: str) -> bool:
 
 
 def pydantic_only_date(field: dict[str, Any], text: str) -> bool:
-    """A date the server reads as the Python forms did (pydantic: "0", "…T00:00:00") and the
-    browser's stricter pattern does not take: the one known difference."""
+    """A date the server reads (as pydantic's date does: "0", "…T00:00:00") and the browser's
+    stricter pattern does not take: the one known difference."""
     try:
         TypeAdapter(date).validate_python(text)
     except ValidationError:

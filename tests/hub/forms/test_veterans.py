@@ -1,88 +1,55 @@
-"""退役军人信息采集: what the worker types is checked on the server, every problem at once, in
-Chinese; the enlisting age against the store's birth date; and the code tables it offers."""
+"""退役军人信息采集 (forms/veterans.toml): what the worker types is checked on the server, every
+problem at once, in Chinese; the enlisting age against the store's birth date; and the code
+tables it offers."""
 
 from __future__ import annotations
 
-import re
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
+from pydantic_core import to_jsonable_python
 
-from hub.clock import beijing_today
-from hub.errors import InvalidInput
-from hub.forms import parse_answers
-from hub.forms._codes import ETHNIC_GROUPS
-from hub.forms._veterans import VETERANS, VeteransAnswers
-from hub.store import ResidentFacts
+from hub.forms import FORMS
+from hub.forms._codes import DISCHARGE_TYPES, ETHNIC_GROUPS, PLACEMENTS
+from tests.hub.forms._bundled import (
+    accepted,
+    answers,
+    cleaned,
+    codes,
+    field_errors,
+    refusal,
+    shape,
+)
+from tests.hub.forms._form_samples import TOMORROW, facts
 
-CJK = re.compile(r"[\u4e00-\u9fff]")
-TOMORROW = (beijing_today() + timedelta(days=1)).isoformat()
-
-
-def answers(**overrides: str) -> dict[str, str]:
-    raw = {
-        "phone": "13812345678",
-        "address": "江苏省无锡市惠山区堰桥街道锡澄路88号",
-        "ethnic_group": "01",
-        "enlisted_on": "1986-12-01",
-        "discharged_on": "1990-12-01",
-        "unit": "南京军区某部",
-        "discharge_type": "4",
-        "rank": "中士",
-        "placement": "1",
-        "receives_pension": "no",
-        "hardship": "",
-        "applied_on": "2026-11-28",
-    }
-    return raw | overrides
+FORM = "veterans-info"
 
 
-def parse(raw: dict[str, str]) -> VeteransAnswers:
-    parsed = parse_answers(VETERANS, raw)
-    assert isinstance(parsed, VeteransAnswers)
-    return parsed
+def test_valid_answers_are_cleaned_and_tidied() -> None:
+    values = cleaned(FORM, answers(FORM, unit=" 南京军区某部 ", hardship="  因病致困 "))
 
-
-def field_errors(raw: dict[str, str]) -> dict[str, str]:
-    with pytest.raises(InvalidInput) as exc:
-        parse(raw)
-    return exc.value.field_errors
-
-
-def facts(birth: date) -> ResidentFacts:
-    return ResidentFacts(
-        id=1,
-        name="陈建国",
-        id_number="32020619680412027X",
-        phone="13812345678",
-        sex="1",
-        birth_date=birth,
-        address="江苏省无锡市惠山区堰桥街道锡澄路88号",
-        community_code="320206001001",
-        community_name="堰桥街道锡澄社区",
+    assert (values["enlisted_on"], values["discharged_on"]) == (
+        date(1986, 12, 1),
+        date(1990, 12, 1),
     )
-
-
-def test_valid_answers_are_parsed_and_tidied() -> None:
-    parsed = parse(answers(unit=" 南京军区某部 ", hardship="  因病致困 "))
-
-    assert (parsed.enlisted_on, parsed.discharged_on) == (date(1986, 12, 1), date(1990, 12, 1))
-    assert (parsed.unit, parsed.hardship) == ("南京军区某部", "因病致困")
+    assert (values["unit"], values["hardship"]) == ("南京军区某部", "因病致困")
     # The snapshot a delivery reads its answers from: ISO dates, codes as chosen.
-    dumped = parsed.model_dump(mode="json")
-    assert (dumped["enlisted_on"], dumped["receives_pension"]) == ("1986-12-01", "no")
+    snapshot = to_jsonable_python(values)
+    assert (snapshot["enlisted_on"], snapshot["receives_pension"]) == ("1986-12-01", "no")
 
 
 def test_the_hardship_may_be_left_out() -> None:
-    raw = answers()
+    raw = answers(FORM)
     del raw["hardship"]
 
-    assert parse(raw).hardship == ""
+    assert cleaned(FORM, raw)["hardship"] == ""
 
 
 def test_every_bad_field_is_reported_at_once_in_chinese() -> None:
     errors = field_errors(
+        FORM,
         answers(
+            FORM,
             ethnic_group="汉族",
             unit="某",
             discharge_type="5",
@@ -90,7 +57,7 @@ def test_every_bad_field_is_reported_at_once_in_chinese() -> None:
             placement="0",
             receives_pension="是",
             hardship="困" * 501,
-        )
+        ),
     )
 
     assert errors == {
@@ -121,29 +88,46 @@ def test_every_bad_field_is_reported_at_once_in_chinese() -> None:
 def test_service_dates_must_be_in_order_and_not_in_the_future(
     overrides: dict[str, str], expected: dict[str, str]
 ) -> None:
-    assert field_errors(answers(**overrides)) == expected
+    assert field_errors(FORM, answers(FORM, **overrides)) == expected
+
+
+@pytest.mark.parametrize(("unit", "rank"), [("南京", "士"), ("部" * 50, "级" * 20)])
+def test_unit_and_rank_at_the_edges_of_their_lengths_are_accepted(unit: str, rank: str) -> None:
+    values = cleaned(FORM, answers(FORM, unit=unit, rank=rank))
+
+    assert (values["unit"], values["rank"]) == (unit, rank)
 
 
 def test_missing_fields_are_each_reported_as_required() -> None:
-    errors = field_errors({})
+    required = [
+        "phone",
+        "address",
+        "ethnic_group",
+        "enlisted_on",
+        "discharged_on",
+        "unit",
+        "discharge_type",
+        "rank",
+        "placement",
+        "receives_pension",
+        "applied_on",
+    ]
 
-    assert set(errors) == set(VeteransAnswers.model_fields) - {"hardship"}
-    assert set(errors.values()) == {"此项为必填项"}
+    assert field_errors(FORM, {}) == dict.fromkeys(required, "此项为必填项")
 
 
 @pytest.mark.parametrize("birth", [date(1970, 12, 1), date(1950, 4, 12)], ids=["16-that-day", "36"])
 def test_a_veteran_16_or_older_on_enlisting_passes(birth: date) -> None:
-    VETERANS.check(facts(birth), parse(answers()))
+    assert accepted(FORM, answers(FORM), facts(birth))
 
 
 def test_nobody_enlists_before_turning_16() -> None:
     one_day_short = date(1970, 12, 2)
 
-    with pytest.raises(InvalidInput) as exc:
-        VETERANS.check(facts(one_day_short), parse(answers()))
+    refused = refusal(FORM, answers(FORM), facts(one_day_short))
 
-    assert exc.value.user_message == "入伍时未满16周岁，请核对入伍时间"
-    assert exc.value.field_errors == {"enlisted_on": "入伍时未满16周岁，请核对入伍时间"}
+    assert refused.user_message == "入伍时未满16周岁，请核对入伍时间"
+    assert refused.field_errors == {"enlisted_on": "入伍时未满16周岁，请核对入伍时间"}
 
 
 def test_the_ethnic_groups_are_the_56_of_gbt_3304_in_code_order() -> None:
@@ -154,12 +138,33 @@ def test_the_ethnic_groups_are_the_56_of_gbt_3304_in_code_order() -> None:
     assert [code for code, _ in ETHNIC_GROUPS] == [f"{i:02d}" for i in range(1, 57)]
 
 
-def test_the_form_asks_for_each_answer_it_validates_and_targets_the_veterans_system() -> None:
-    typed = {f.name for f in VETERANS.fields if f.source != "store"}
+def test_the_form_asks_for_the_service_and_files_it_to_the_veterans_system() -> None:
+    template = FORMS[FORM]
 
-    assert typed == set(VeteransAnswers.model_fields)
-    assert all(CJK.search(f.label) for f in VETERANS.fields)
-    assert VETERANS.targets == ["veterans"]
-    selects = {f.name: dict(f.options) for f in VETERANS.fields if f.kind == "select"}
-    assert selects["receives_pension"] == {"yes": "是", "no": "否"}
-    assert selects["ethnic_group"]["03"] == "回族"
+    assert template.title == "退役军人信息采集"
+    assert shape(template) == [
+        ("name", "姓名", "text", "store resident.name"),
+        ("id_number", "公民身份号码", "idcard", "store resident.id_number"),
+        ("sex", "性别", "select", "store resident.sex"),
+        ("birth_date", "出生日期", "date", "store resident.birth_date"),
+        ("phone", "联系电话", "tel", "bind resident.phone"),
+        ("address", "户籍地址", "text", "bind resident.address"),
+        ("ethnic_group", "民族", "select", "worker"),
+        ("enlisted_on", "入伍时间", "date", "worker"),
+        ("discharged_on", "退役时间", "date", "worker"),
+        ("unit", "服役部队", "text", "worker"),
+        ("discharge_type", "退役类别", "select", "worker"),
+        ("rank", "军衔/级别", "text", "worker"),
+        ("placement", "安置方式", "select", "worker"),
+        ("receives_pension", "是否享受抚恤补助", "select", "worker"),
+        ("hardship", "困难情况", "textarea", "worker"),
+        ("applied_on", "采集日期", "date", "bind today"),
+    ]
+    assert "veterans" in template.targets
+    assert template.checks == ["enlisting_age"]
+    selects = {f.name: f.choices for f in template.fields if f.type == "select"}
+    assert selects["ethnic_group"] == ETHNIC_GROUPS
+    assert selects["discharge_type"] == DISCHARGE_TYPES
+    assert selects["placement"] == PLACEMENTS
+    assert dict(selects["receives_pension"]) == {"yes": "是", "no": "否"}
+    assert codes(template)["sex"] == ["1", "2"]

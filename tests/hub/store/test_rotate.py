@@ -3,7 +3,7 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,12 @@ from sqlmodel import Session, SQLModel
 
 from hub.auth import close_session, load_session, open_session
 from hub.crypto import FieldCipher
+from hub.forms import FORMS
+from hub.requests import answer, unseal
 from hub.store import (
+    DataRequest,
+    DataRequestCommunity,
+    DataRequestRow,
     HumanTask,
     Resident,
     Submission,
@@ -50,6 +55,8 @@ PRINCIPAL = Principal(
 
 
 CAPTCHA = b"\x89PNG captcha"
+SURVEY = {"age_band": "80+", "lives_with": "alone", "most_needed": "meals", "satisfaction": "4",
+          "suggestions": "多来走访", "phone": "13912345678"}  # fmt: skip
 
 
 @dataclass
@@ -94,6 +101,21 @@ def seed(engine: Engine, cipher: FieldCipher) -> Seeded:
             wait_s=600,
         )
         answer_human_task(session=session, cipher=cipher, task_id=task_id, answer="7kq2", by="w")
+        survey = FORMS["survey-home-care"]
+        request = DataRequest(
+            id="d" * 32, kind="questionnaire", form_id=survey.id, form_version=survey.version,
+            title=survey.title, deadline=date.today(), region_code="320206104", sent_by="s",
+            sent_by_name="周涛",
+        )  # fmt: skip
+        line = DataRequestCommunity(
+            request_id=request.id, community_code=COMMUNITY, link_token="e" * 32
+        )
+        session.add_all([request, line])
+        session.flush()
+        answer(
+            session, cipher=cipher, part=(request, line), form=survey, posted=SURVEY,
+            client_key="rotate-key-1", today=date.today(),
+        )  # fmt: skip
     assert with_phone.id is not None and without_phone.id is not None
     return Seeded([with_phone.id, without_phone.id], submission.id, evidence_id, cookie, task_id)
 
@@ -120,6 +142,9 @@ def read_everything(engine: Engine, cipher: FieldCipher, seeded: Seeded) -> dict
                 session.get(HumanTask, seeded.task_id).image_enc, context=IMAGE_CONTEXT
             ),
             "id_token": close_session(session=session, cipher=cipher, cookie=seeded.cookie),
+            "answers": [
+                unseal(cipher, row.values_enc) for row in session.scalars(select(DataRequestRow))
+            ],
         }
 
 
@@ -157,6 +182,7 @@ def test_rotation_moves_every_value_to_the_new_key_and_keeps_it_readable(
     assert before["evidence"] == (RECEIPT, "application/pdf")
     assert before["principal"] == PRINCIPAL and before["id_token"] == "it"
     assert (before["answer"], before["image"]) == ("7kq2", CAPTCHA)
+    assert [a["suggestions"] for a in before["answers"]] == ["多来走访"]
     for column in ENCRYPTED_COLUMNS:
         assert key_ids(engine, column) == {"k1"}, column.label  # the seed covers every column
 
@@ -179,6 +205,7 @@ def test_rotation_moves_every_value_to_the_new_key_and_keeps_it_readable(
         "portalsession.tokens_enc": (1, 0, 0, 0),
         "humantask.image_enc": (1, 0, 0, 0),
         "humantask.answer_enc": (1, 0, 0, 0),
+        "data_request_row.values_enc": (1, 0, 0, 0),
     }
 
 
@@ -204,7 +231,7 @@ def test_second_run_re_encrypts_nothing(engine: Engine, seeded: Seeded) -> None:
 
     second = rotate_keys(engine=engine, cipher=ROTATING)
 
-    assert first.reencrypted == 11
+    assert first.reencrypted == 12
     assert second.reencrypted == 0 and second.left == 0
     assert [c.already_current for c in second.columns] == [c.reencrypted for c in first.columns]
     with engine.connect() as connection:
