@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from hub.clock import beijing_today
 from tests.hub.api.conftest import Api
 
 
@@ -79,7 +80,8 @@ def test_events_are_recorded_and_listed_by_month_for_the_community_only(api: Api
 
 
 def test_bad_event_gets_field_errors_in_chinese(api: Api):
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    # Tomorrow in China, as the hub judges dates: from 16:00 UTC the machine's day is a day behind.
+    tomorrow = (beijing_today() + timedelta(days=1)).isoformat()
     bad_kind = api.client.post(
         "/api/events",
         json={"kind": "party", "title": "x", "occurred_on": "2026-02-30"},
