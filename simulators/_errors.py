@@ -33,3 +33,11 @@ def invalid(message: str, field: str | None) -> ApiError:
 
 def not_found() -> ApiError:
     return ApiError(404, "NOT_FOUND", "未找到该受理编号")
+
+
+def unauthorized() -> ApiError:
+    return ApiError(401, "UNAUTHORIZED", "API密钥无效")
+
+
+def idempotency_conflict() -> ApiError:
+    return ApiError(409, "IDEMPOTENCY_CONFLICT", "幂等键已用于内容不同的请求")

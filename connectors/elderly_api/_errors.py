@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from hub.errors import ConfigurationError, HubError, RobotBroken, TargetUnavailable
+from connectors.sdk import API_KEY_STATUS
+from hub.errors import HubError, TargetUnavailable
 
+# 401/403 are the hub's key (IT), 409 our mapping changed mid-flight, 429 wait and retry; only
+# these 5xx are the platform's trouble, any other status means the client no longer matches.
 STATUS: dict[int, type[HubError]] = {
-    # The hub's API key, not a worker's login: IT fixes the configuration (CredentialsRejected
-    # would tell the worker to re-bind an account she does not have).
-    401: ConfigurationError,
-    403: ConfigurationError,
-    409: RobotBroken,  # same idempotency key, different body: our mapping changed mid-flight
-    429: TargetUnavailable,
+    **API_KEY_STATUS,
     500: TargetUnavailable,
     502: TargetUnavailable,
     503: TargetUnavailable,

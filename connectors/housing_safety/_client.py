@@ -1,22 +1,23 @@
-"""API client: look up first, then POST with an idempotency key; map errors by status."""
+"""API client: what this platform is asked (its path, the look-up that finds a record already
+filed); looking up first, then POSTing with an idempotency key, is the SDK's RestApi."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Mapping
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
 import httpx
 from pydantic import ValidationError
 
-from connectors.housing_safety._errors import REJECTED, error_for
+from connectors.housing_safety._errors import STATUS
 from connectors.housing_safety._manifest import MANIFEST
 from connectors.housing_safety._mapping import to_target
-from connectors.sdk import Application, Decision, DeliveryContext, Receipt, http_client
-from hub.errors import BusinessRejection, ConfigurationError, RobotBroken, TargetUnavailable
+from connectors.sdk import Application, Decision, DeliveryContext, Receipt, RestApi
+from hub.errors import RobotBroken
 
 _PATH = "/api/v1/house-inspections"
-_TIMEOUT_S = 20.0
+_API = RestApi(manifest=MANIFEST, statuses=STATUS, rejection_message="房屋安全信息平台退回了登记")
 
 
 class HousingSafetyConnector:
@@ -26,45 +27,19 @@ class HousingSafetyConnector:
         return application.fields(to_target)
 
     async def deliver(self, ctx: DeliveryContext, application: Application) -> Receipt:
-        # An earlier attempt read the receipt and heartbeated it before it was lost: it filed.
-        if ctx.previous.get("receipt_no"):
-            return Receipt(receipt_no=str(ctx.previous["receipt_no"]), existing=True)
-        body = self.map(application)
-        base_url, headers = _target(ctx.config)
-        async with http_client(base_url, timeout=_TIMEOUT_S) as http:
-            existing = await _lookup(http, headers, body)
-            if existing:
-                return Receipt(receipt_no=existing, existing=True)
-            ctx.heartbeat({"step": "looked_up"})
-            # The look-up can miss an earlier attempt's POST (its answer lost on the way back);
-            # the Idempotency-Key, stable across attempts, makes the platform replay it instead.
-            keyed = {**headers, "Idempotency-Key": ctx.idempotency_key}
-            response = await _send(http.post(_PATH, json=body, headers=keyed))
-            receipt_no = str(_json(response).get("receipt_no") or "")
-            if not receipt_no:
-                raise RobotBroken(f"no receipt_no in the answer from {MANIFEST.id}")
-            ctx.heartbeat({"step": "submitted", "receipt_no": receipt_no})
-            return Receipt(receipt_no=receipt_no, existing=response.status_code == 200)
+        return await _API.file_once(
+            ctx, path=_PATH, body=lambda: self.map(application), lookup=_lookup
+        )
 
     async def check_decision(
         self, ctx: DeliveryContext, application: Application, receipt_no: str
     ) -> Decision | None:
         """The platform's 复核 of this record; None while it awaits review. Only reads."""
-        base_url, headers = _target(ctx.config)
-        async with http_client(base_url, timeout=_TIMEOUT_S) as http:
-            response = await _send(http.get(f"{_PATH}/{receipt_no}", headers=headers))
-        decided = _json(response).get("decision")
+        http, headers = _API.connect(ctx.config)
+        async with http:
+            response = await _API.send(http.get(f"{_PATH}/{receipt_no}", headers=headers))
+        decided = _API.json(response).get("decision")
         return None if not decided else _decision(decided)
-
-
-def _target(config: Mapping[str, str]) -> tuple[str, dict[str, str]]:
-    base_url, api_key = config.get("base_url", ""), config.get("api_key", "")
-    if not (base_url and api_key):
-        raise ConfigurationError(f"{MANIFEST.id} needs base_url and api_key")
-    # The API key goes in every request's headers: never to a host the manifest does not name.
-    if httpx.URL(base_url).host not in MANIFEST.allowed_hosts:
-        raise ConfigurationError(f"{MANIFEST.id}: base_url host is not in allowed_hosts")
-    return base_url, {"X-API-Key": api_key}
 
 
 async def _lookup(
@@ -76,44 +51,11 @@ async def _lookup(
     only a record of the same inspection day is this one.
     """
     params = {"owner_id_number": body["owner_id_number"], "address": body["address"]}
-    response = await _send(http.get(_PATH, params=params, headers=headers))
-    for item in _json(response).get("items", []):
+    response = await _API.send(http.get(_PATH, params=params, headers=headers))
+    for item in _API.json(response).get("items", []):
         if item.get("inspected_on") == body["inspected_on"]:
             return str(item["receipt_no"])
     return None
-
-
-async def _send(request: Awaitable[httpx.Response]) -> httpx.Response:
-    try:
-        response = await request
-    except httpx.TransportError as exc:
-        raise TargetUnavailable(f"transport: {type(exc).__name__}") from None
-    if response.status_code < 300:
-        return response
-    if response.status_code == REJECTED:
-        reason = str(_json(response).get("message") or "") or "房屋安全信息平台退回了登记"
-        raise BusinessRejection("platform rejected the record", user_message=reason)
-    detail = f"HTTP {response.status_code} from {MANIFEST.id}"
-    error = error_for(response.status_code)
-    if error is TargetUnavailable:
-        raise TargetUnavailable(detail, retry_after_s=_retry_after(response))
-    raise error(detail)
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    """Retry-After in seconds (the platform sends seconds; an HTTP date is not honoured)."""
-    value = response.headers.get("Retry-After", "").strip()
-    return float(value) if value.isdigit() else None
-
-
-def _json(response: httpx.Response) -> dict[str, Any]:
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    if not isinstance(body, dict):
-        raise RobotBroken(f"HTTP {response.status_code} from {MANIFEST.id} is not a JSON object")
-    return body
 
 
 def _decision(body: dict[str, Any]) -> Decision:

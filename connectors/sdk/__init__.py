@@ -31,11 +31,13 @@ from connectors.sdk._manifest import (
     RetryPolicyDecl,
 )
 from connectors.sdk._registry import ENTRY_POINT_GROUP, load_connectors
+from connectors.sdk._rest import API_KEY_STATUS, RestApi, api_key_target, retry_after, status_error
 from connectors.sdk._tracing import SCRUBBED, DeliveryBrowsers, scrub_trace
 
 __all__ = [
     "http_client",
     "tls_context",
+    "API_KEY_STATUS",
     "Amends",
     "CHROMIUM_ARGS",
     "ENTRY_POINT_GROUP",
@@ -53,18 +55,22 @@ __all__ = [
     "Manifest",
     "OfficeHoursDecl",
     "Receipt",
+    "RestApi",
     "RetryPolicyDecl",
     "SessionExpired",
     "SCRUBBED",
     "TargetHealth",
     "TracksDecisions",
     "accept_dialogs",
+    "api_key_target",
     "check_targets",
     "fill_by_labels",
     "load_connectors",
     "read_table",
     "relogin_on_expiry",
+    "retry_after",
     "scrub_trace",
     "select_cascade",
     "set_readonly_date",
+    "status_error",
 ]

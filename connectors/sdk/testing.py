@@ -18,9 +18,33 @@ from typing import Any
 import uvicorn
 from starlette.types import ASGIApp
 
+from connectors.sdk._api_testing import (
+    answering,
+    api_config,
+    free_port,
+    lagging_lookup,
+    post_json,
+    sim_decide,
+    sim_records,
+)
 from connectors.sdk._browser import BrowserPool
 from connectors.sdk._connector import Application, Credentials, DeliveryContext, HumanQuestion
 from hub.errors import CredentialsRejected, SsoLoginRequired
+
+__all__ = [
+    "HOST",
+    "SAMPLE_ANSWERS",
+    "DeliveryRecorder",
+    "answering",
+    "api_config",
+    "free_port",
+    "lagging_lookup",
+    "post_json",
+    "sample_application",
+    "serve",
+    "sim_decide",
+    "sim_records",
+]
 
 #: What each bundled form asks beyond the resident's facts, as the portal would have checked it.
 SAMPLE_ANSWERS: dict[str, dict[str, str]] = {

@@ -5,14 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.responses import HTMLResponse, Response
 
 from simulators._conditions import Conditions, add_conditions
-from simulators._decisions import Record
-from simulators._html import render, template_env
+from simulators._errors import ApiError
+from simulators._html import template_env
+from simulators._json_api import add_record_pages, handle_api_error
 from simulators._rate_limit import RateLimiter
 from simulators._storage import Clock, china_now
-from simulators.city_data._errors import ApiError, handle_api_error
 from simulators.city_data._masking import mask_id_number, mask_name, mask_phone
 from simulators.city_data._routes import api_router
 from simulators.city_data._store import CollectedStore
@@ -43,19 +42,11 @@ def create_app(
     app.include_router(api_router(store=store, api_keys=set(api_keys), limiter=limiter, clock=now))
     add_conditions(app, conditions, clock=now)
 
-    @app.get("/records", response_class=HTMLResponse)
-    def records() -> Response:
-        """Everything collected, newest first, names, ID and phone numbers masked."""
-        return render(env, "records.html", rows=list(reversed(store.oldest_first())))
-
-    @app.get("/_sim/records")
-    def sim_records() -> list[Record]:
-        """Test hook: every record as stored, in full, oldest first."""
-        return store.oldest_first()
-
-    @app.get("/_sim/health")
-    def sim_health() -> dict[str, bool]:
-        """Test hook: the simulator is up."""
-        return {"ok": True}
-
+    add_record_pages(
+        app,
+        store=store,
+        env=env,
+        page_doc="Everything collected, newest first, names, ID and phone numbers masked.",
+        hook_doc="Test hook: every record as stored, in full, oldest first.",
+    )
     return app

@@ -7,13 +7,12 @@ every community form asks for them.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from datetime import date
 
+from simulators._json_body import raise_first, string_fields
 from simulators._rules import Problem, birth_date_problems, parse_date, person_problems
-from simulators.city_data._errors import invalid
 
 #: The platform's catalogue of the businesses communities collect into it, by name.
 BUSINESS_TYPES = ("高龄津贴", "退役军人信息采集", "残疾人两项补贴", "最低生活保障", "房屋安全排查")
@@ -47,30 +46,10 @@ MAX_LENGTHS = {"name": 50, "address": 200, "summary": 1000}
 _COMMUNITY_CODE = re.compile(r"[0-9]{12}")
 
 
-def parse_body(raw: bytes) -> dict[str, object]:
-    try:
-        body = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise invalid("请求体不是有效的JSON", None) from None
-    if not isinstance(body, dict):
-        raise invalid("请求体应为JSON对象", None)
-    return body
-
-
 def record_fields(body: Mapping[str, object], *, today: date) -> dict[str, str]:
     """The ten fields, checked; raises ApiError (422) naming the first bad field."""
-    for name in FIELDS:
-        value = body.get(name)
-        if value is not None and not isinstance(value, str):
-            raise invalid(f"{LABELS[name]}应为字符串", name)
-        if name not in OPTIONAL and (value is None or not value.strip()):
-            raise invalid(f"缺少必填字段：{LABELS[name]}", name)
-    fields = {name: str(body.get(name) or "") for name in FIELDS}
-    problems = _problems(fields, today)
-    if problems:
-        # One error per response, for the earliest field in body order: predictable for clients.
-        first = min(problems, key=lambda p: FIELDS.index(p.field))
-        raise invalid(first.message, first.field)
+    fields = string_fields(body, fields=FIELDS, labels=LABELS, optional=OPTIONAL)
+    raise_first(_problems(fields, today), order=FIELDS)
     return fields
 
 

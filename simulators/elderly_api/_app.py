@@ -5,14 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.responses import HTMLResponse, Response
 
 from simulators._conditions import Conditions, add_conditions
-from simulators._decisions import Record
-from simulators._html import render, template_env
+from simulators._errors import ApiError
+from simulators._html import template_env
+from simulators._json_api import add_record_pages, handle_api_error
 from simulators._review_routes import review_router
 from simulators._storage import Clock, china_now
-from simulators.elderly_api._errors import ApiError, handle_api_error
 from simulators.elderly_api._routes import api_router
 from simulators.elderly_api._store import AllowanceStore
 
@@ -35,21 +34,6 @@ def create_app(
     app.add_exception_handler(ApiError, handle_api_error)
     app.include_router(api_router(store=store, api_keys=set(api_keys)))
     app.include_router(review_router(store=store))
-
-    @app.get("/records", response_class=HTMLResponse)
-    def records() -> Response:
-        """Everything received, newest first, for a human to browse."""
-        return render(env, "records.html", rows=list(reversed(store.oldest_first())))
-
-    @app.get("/_sim/records")
-    def sim_records() -> list[Record]:
-        """Test hook: every record as stored, oldest first."""
-        return store.oldest_first()
-
-    @app.get("/_sim/health")
-    def sim_health() -> dict[str, bool]:
-        """Test hook: the simulator is up."""
-        return {"ok": True}
-
+    add_record_pages(app, store=store, env=env)
     add_conditions(app, conditions, clock=clock or china_now)
     return app

@@ -5,15 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.responses import HTMLResponse, Response
 
 from simulators._conditions import Conditions, add_conditions
-from simulators._decisions import Record
-from simulators._html import render, template_env
+from simulators._errors import ApiError
+from simulators._html import template_env
+from simulators._json_api import add_record_pages, handle_api_error
 from simulators._rate_limit import RateLimiter
 from simulators._review_routes import review_router
 from simulators._storage import Clock, china_now
-from simulators.housing_api._errors import ApiError, handle_api_error
 from simulators.housing_api._routes import api_router
 from simulators.housing_api._store import InspectionStore
 
@@ -43,19 +42,5 @@ def create_app(
     app.include_router(review_router(store=store))
     add_conditions(app, conditions, clock=now)
 
-    @app.get("/records", response_class=HTMLResponse)
-    def records() -> Response:
-        """Everything received, newest first, for a human to browse."""
-        return render(env, "records.html", rows=list(reversed(store.oldest_first())))
-
-    @app.get("/_sim/records")
-    def sim_records() -> list[Record]:
-        """Test hook: every record as stored, oldest first."""
-        return store.oldest_first()
-
-    @app.get("/_sim/health")
-    def sim_health() -> dict[str, bool]:
-        """Test hook: the simulator is up."""
-        return {"ok": True}
-
+    add_record_pages(app, store=store, env=env)
     return app

@@ -6,13 +6,12 @@ D 整幢危险; a C or D house must come with a description of its hazards.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from datetime import date
 
+from simulators._json_body import raise_first, string_fields
 from simulators._rules import Problem, parse_date, person_problems
-from simulators.housing_api._errors import invalid
 
 FIELDS = (
     "address",
@@ -54,30 +53,10 @@ _YEAR = re.compile(r"[0-9]{4}")
 _FLOORS = re.compile(r"[1-9][0-9]?")
 
 
-def parse_body(raw: bytes) -> dict[str, object]:
-    try:
-        body = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise invalid("请求体不是有效的JSON", None) from None
-    if not isinstance(body, dict):
-        raise invalid("请求体应为JSON对象", None)
-    return body
-
-
 def inspection_fields(body: Mapping[str, object], *, today: date) -> dict[str, str]:
     """The twelve fields, checked; raises ApiError (422) naming the first bad field."""
-    for name in FIELDS:
-        value = body.get(name, "" if name in _OPTIONAL else None)
-        if not isinstance(value, str) and value is not None:
-            raise invalid(f"{LABELS[name]}应为字符串", name)
-        if name not in _OPTIONAL and (value is None or not value.strip()):
-            raise invalid(f"缺少必填字段：{LABELS[name]}", name)
-    fields = {name: str(body.get(name) or "") for name in FIELDS}
-    problems = _problems(fields, today)
-    if problems:
-        # One error per response, for the earliest field in body order: predictable for clients.
-        first = min(problems, key=lambda p: FIELDS.index(p.field))
-        raise invalid(first.message, first.field)
+    fields = string_fields(body, fields=FIELDS, labels=LABELS, optional=_OPTIONAL)
+    raise_first(_problems(fields, today), order=FIELDS)
     return fields
 
 

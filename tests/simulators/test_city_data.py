@@ -12,6 +12,8 @@ from fastapi.testclient import TestClient
 
 from simulators._conditions import MAINTENANCE, Conditions
 from simulators.city_data import create_app
+from tests.simulators._json_api import file_accepted, keyed_client
+from tests.simulators._json_api import sim_records as _records
 
 API_KEY = "dev-city-data-api-key"
 URL = "/api/v1/records"
@@ -28,8 +30,7 @@ def db_path(tmp_path: Path) -> Path:
 
 
 def _client(db_path: Path, clock: Clock, **options: Any) -> TestClient:
-    app = create_app(db_path=db_path, api_keys={API_KEY, "second-key"}, clock=clock, **options)
-    return TestClient(app, headers={"X-API-Key": API_KEY})
+    return keyed_client(create_app, db_path=db_path, clock=clock, api_key=API_KEY, **options)
 
 
 @pytest.fixture
@@ -55,15 +56,8 @@ def body() -> dict[str, str]:
     }
 
 
-def _records(client: TestClient) -> list[dict[str, Any]]:
-    return client.get("/_sim/records").json()
-
-
 def _file(client: TestClient, body: dict[str, Any], **headers: str) -> str:
-    response = client.post(URL, json=body, headers=headers)
-    assert response.status_code == 201, response.text
-    receipt_no: str = response.json()["receipt_no"]
-    return receipt_no
+    return file_accepted(client, URL, body, **headers)
 
 
 def test_a_valid_record_is_collected_with_a_receipt_and_stored_intact(

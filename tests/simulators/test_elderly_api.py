@@ -5,11 +5,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from simulators import create_elderly_api_app
+from tests.simulators._json_api import file_accepted
+from tests.simulators._json_api import sim_decide as _decide
+from tests.simulators._json_api import sim_records as _records
 
 API_KEY = "dev-elderly-api-key"
 URL = "/api/v1/allowance-applications"
@@ -59,19 +61,8 @@ def body() -> dict[str, str]:
     }
 
 
-def _records(client: TestClient) -> list[dict[str, Any]]:
-    return client.get("/_sim/records").json()
-
-
 def _file(client: TestClient, body: dict[str, str]) -> str:
-    response = client.post(URL, json=body)
-    assert response.status_code == 201
-    receipt_no: str = response.json()["receipt_no"]
-    return receipt_no
-
-
-def _decide(client: TestClient, receipt_no: str, **decision: Any) -> httpx.Response:
-    return client.post(f"/_sim/applications/{receipt_no}/decision", json=decision)
+    return file_accepted(client, URL, body)
 
 
 @pytest.mark.parametrize("headers", [{}, {"X-API-Key": "not-a-key"}, {"X-API-Key": ""}])

@@ -6,12 +6,14 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from simulators._conditions import MAINTENANCE, Conditions
 from simulators.housing_api import create_app
+from tests.simulators._json_api import file_accepted, keyed_client
+from tests.simulators._json_api import sim_decide as _decide
+from tests.simulators._json_api import sim_records as _records
 
 API_KEY = "dev-housing-api-key"
 URL = "/api/v1/house-inspections"
@@ -29,8 +31,7 @@ def db_path(tmp_path: Path) -> Path:
 
 
 def _client(db_path: Path, clock: Clock, **options: Any) -> TestClient:
-    app = create_app(db_path=db_path, api_keys={API_KEY, "second-key"}, clock=clock, **options)
-    return TestClient(app, headers={"X-API-Key": API_KEY})
+    return keyed_client(create_app, db_path=db_path, clock=clock, api_key=API_KEY, **options)
 
 
 @pytest.fixture
@@ -57,19 +58,8 @@ def body() -> dict[str, str]:
     }
 
 
-def _records(client: TestClient) -> list[dict[str, Any]]:
-    return client.get("/_sim/records").json()
-
-
-def _file(client: TestClient, body: dict[str, str], **headers: str) -> str:
-    response = client.post(URL, json=body, headers=headers)
-    assert response.status_code == 201
-    receipt_no: str = response.json()["receipt_no"]
-    return receipt_no
-
-
-def _decide(client: TestClient, receipt_no: str, **decision: Any) -> httpx.Response:
-    return client.post(f"/_sim/applications/{receipt_no}/decision", json=decision)
+def _file(client: TestClient, body: dict[str, Any], **headers: str) -> str:
+    return file_accepted(client, URL, body, **headers)
 
 
 def test_valid_record_is_filed_with_a_receipt_and_stored_intact(

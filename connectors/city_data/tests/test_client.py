@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
-import json
-import socket
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp
 
 from connectors.city_data import connector
 from connectors.sdk import Application
-from connectors.sdk.testing import HOST, DeliveryRecorder, sample_application, serve
+from connectors.sdk.testing import (
+    HOST,
+    DeliveryRecorder,
+    api_config,
+    free_port,
+    lagging_lookup,
+    post_json,
+    sample_application,
+    serve,
+)
+from connectors.sdk.testing import answering as _answering
+from connectors.sdk.testing import sim_records as _records
 from hub.errors import BusinessRejection, ConfigurationError, RobotBroken, TargetUnavailable
 from simulators._conditions import Conditions
 from simulators.city_data import create_app
@@ -38,49 +46,11 @@ def platform(simulator: ASGIApp) -> Iterator[str]:
 
 
 def _config(base_url: str, api_key: str = API_KEY) -> dict[str, str]:
-    return {"base_url": base_url, "api_key": api_key}
-
-
-async def _records(base_url: str) -> list[dict[str, Any]]:
-    async with httpx.AsyncClient(base_url=base_url) as http:
-        response = await http.get("/_sim/records")
-        response.raise_for_status()
-        records: list[dict[str, Any]] = response.json()
-        return records
+    return api_config(base_url, api_key)
 
 
 async def _post(base_url: str, body: dict[str, str], key: str | None = None) -> httpx.Response:
-    headers = {"X-API-Key": API_KEY} | ({"Idempotency-Key": key} if key else {})
-    async with httpx.AsyncClient(base_url=base_url) as http:
-        return await http.post(PATH, json=body, headers=headers)
-
-
-def _with_lagging_lookup(app: ASGIApp) -> ASGIApp:
-    """The platform, but its look-up does not see records yet (as a lagging read replica)."""
-
-    async def lagging(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == PATH:
-            await _answer(send, 200, {"items": []})
-            return
-        await app(scope, receive, send)
-
-    return lagging
-
-
-def _answering(status: int) -> ASGIApp:
-    """A platform that answers every request with one status, as a broken gateway does."""
-
-    async def app(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            await _answer(send, status, {"code": "BUSY", "message": "系统繁忙"})
-
-    return app
-
-
-async def _answer(send: Send, status: int, body: object) -> None:
-    headers = [(b"content-type", b"application/json")]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": json.dumps(body).encode()})
+    return await post_json(base_url, PATH, body, api_key=API_KEY, key=key)
 
 
 async def test_collects_once_and_heartbeats_the_receipt(
@@ -131,7 +101,7 @@ async def test_a_receipt_read_by_an_earlier_attempt_is_returned_without_asking(
 async def test_the_idempotency_key_stops_a_duplicate_the_lookup_missed(
     simulator: ASGIApp, recorder: DeliveryRecorder, application: Application
 ) -> None:
-    with serve(_with_lagging_lookup(simulator)) as base_url:
+    with serve(lagging_lookup(simulator, PATH)) as base_url:
         # An earlier attempt's POST arrived, but its answer never came back.
         earlier = await _post(base_url, connector.map(application), key=KEY)
         assert earlier.status_code == 201
@@ -147,7 +117,7 @@ async def test_the_idempotency_key_stops_a_duplicate_the_lookup_missed(
 async def test_the_same_key_for_a_different_body_is_a_broken_connector(
     simulator: ASGIApp, recorder: DeliveryRecorder, application: Application
 ) -> None:
-    with serve(_with_lagging_lookup(simulator)) as base_url:
+    with serve(lagging_lookup(simulator, PATH)) as base_url:
         changed = connector.map(application) | {"phone": "13900000000"}
         assert (await _post(base_url, changed, key=KEY)).status_code == 201
 
@@ -255,9 +225,7 @@ async def test_a_platform_that_is_down_is_target_unavailable(
 async def test_an_unreachable_platform_is_target_unavailable(
     recorder: DeliveryRecorder, application: Application
 ) -> None:
-    with socket.socket() as probe:  # a port that was free a moment ago
-        probe.bind((HOST, 0))
-        port = probe.getsockname()[1]
+    port = free_port(HOST)
 
     with pytest.raises(TargetUnavailable):
         await connector.deliver(recorder.context(_config(f"http://{HOST}:{port}")), application)

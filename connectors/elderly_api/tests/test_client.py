@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-import json
-import socket
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp
 
 from connectors.elderly_api import connector
 from connectors.sdk import Application
+from connectors.sdk.testing import answering as _answering
+from connectors.sdk.testing import api_config, free_port, lagging_lookup
+from connectors.sdk.testing import sim_decide as _decide
+from connectors.sdk.testing import sim_records as _records
 from hub.errors import BusinessRejection, ConfigurationError, RobotBroken, TargetUnavailable
 from simulators import create_elderly_api_app
 from tests._servers import HOST, serve
@@ -41,44 +43,7 @@ def platform(simulator: ASGIApp) -> Iterator[str]:
 
 
 def _config(base_url: str, api_key: str = API_KEY) -> dict[str, str]:
-    return {"base_url": base_url, "api_key": api_key}
-
-
-async def _records(base_url: str) -> list[dict[str, Any]]:
-    async with httpx.AsyncClient(base_url=base_url) as http:
-        response = await http.get("/_sim/records")
-        response.raise_for_status()
-        records: list[dict[str, Any]] = response.json()
-        return records
-
-
-def _with_lagging_lookup(app: ASGIApp) -> ASGIApp:
-    """The platform, but its look-up does not see records yet (as a lagging read replica)."""
-
-    async def lagging(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == PATH:
-            body = b'{"items": []}'
-            headers = [(b"content-type", b"application/json")]
-            await send({"type": "http.response.start", "status": 200, "headers": headers})
-            await send({"type": "http.response.body", "body": body})
-            return
-        await app(scope, receive, send)
-
-    return lagging
-
-
-def _answering(status: int) -> ASGIApp:
-    """A platform that answers every request with one status, as a busy gateway does."""
-
-    async def app(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            return
-        body = json.dumps({"code": "BUSY", "message": "系统繁忙"}).encode()
-        headers = [(b"content-type", b"application/json")]
-        await send({"type": "http.response.start", "status": status, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
-
-    return app
+    return api_config(base_url, api_key)
 
 
 async def test_delivers_once_and_returns_receipt(
@@ -145,7 +110,7 @@ async def test_person_already_on_the_platform_is_not_filed_again(
 async def test_replayed_post_with_same_key_creates_nothing(
     simulator: ASGIApp, recorder: DeliveryRecorder, application: Application
 ) -> None:
-    with serve(_with_lagging_lookup(simulator)) as base_url:
+    with serve(lagging_lookup(simulator, PATH)) as base_url:
         # An earlier attempt's POST arrived, but its answer never came back.
         async with httpx.AsyncClient(base_url=base_url) as http:
             earlier = await http.post(
@@ -168,7 +133,7 @@ async def test_replayed_post_with_same_key_creates_nothing(
 async def test_same_key_for_a_different_body_is_a_broken_connector(
     simulator: ASGIApp, recorder: DeliveryRecorder, application: Application
 ) -> None:
-    with serve(_with_lagging_lookup(simulator)) as base_url:
+    with serve(lagging_lookup(simulator, PATH)) as base_url:
         async with httpx.AsyncClient(base_url=base_url) as http:
             earlier = await http.post(
                 PATH,
@@ -212,10 +177,7 @@ async def test_wrong_api_key_is_for_it_to_fix(
 async def test_unreachable_platform_is_target_unavailable(
     recorder: DeliveryRecorder, application: Application
 ) -> None:
-    # A port that was free a moment ago and that nothing listens on.
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        port = probe.getsockname()[1]
+    port = free_port(HOST)
     ctx = recorder.context(_config(f"http://{HOST}:{port}"), idempotency_key=KEY)
 
     with pytest.raises(TargetUnavailable):
@@ -243,12 +205,6 @@ def test_mapping_is_pure_and_covers_the_manifest_fields(application: Application
     assert body["birth_date"] == "1942-03-15"
     assert connector.map(application) == body
     assert application.model_dump() == before
-
-
-async def _decide(base_url: str, receipt_no: str, body: dict[str, str]) -> None:
-    async with httpx.AsyncClient(base_url=base_url) as http:
-        answer = await http.post(f"/_sim/applications/{receipt_no}/decision", json=body)
-        answer.raise_for_status()
 
 
 async def test_reads_the_platforms_decision_by_receipt(

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-import json
-import socket
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp
 
 from connectors.housing_safety import connector
 from connectors.sdk import Application
+from connectors.sdk.testing import answering as _answering
+from connectors.sdk.testing import api_config, free_port, lagging_lookup, post_json
+from connectors.sdk.testing import sim_decide as _decide
+from connectors.sdk.testing import sim_records as _records
 from hub.errors import BusinessRejection, ConfigurationError, RobotBroken, TargetUnavailable
 from simulators._conditions import Conditions
 from simulators.housing_api import create_app
@@ -68,49 +70,11 @@ def house() -> Application:
 
 
 def _config(base_url: str, api_key: str = API_KEY) -> dict[str, str]:
-    return {"base_url": base_url, "api_key": api_key}
-
-
-async def _records(base_url: str) -> list[dict[str, Any]]:
-    async with httpx.AsyncClient(base_url=base_url) as http:
-        response = await http.get("/_sim/records")
-        response.raise_for_status()
-        records: list[dict[str, Any]] = response.json()
-        return records
+    return api_config(base_url, api_key)
 
 
 async def _post(base_url: str, body: dict[str, str], key: str | None = None) -> httpx.Response:
-    headers = {"X-API-Key": API_KEY} | ({"Idempotency-Key": key} if key else {})
-    async with httpx.AsyncClient(base_url=base_url) as http:
-        return await http.post(PATH, json=body, headers=headers)
-
-
-def _with_lagging_lookup(app: ASGIApp) -> ASGIApp:
-    """The platform, but its look-up does not see records yet (as a lagging read replica)."""
-
-    async def lagging(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == PATH:
-            await _answer(send, 200, {"items": []})
-            return
-        await app(scope, receive, send)
-
-    return lagging
-
-
-def _answering(status: int) -> ASGIApp:
-    """A platform that answers every request with one status, as a broken gateway does."""
-
-    async def app(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            await _answer(send, status, {"code": "BUSY", "message": "系统繁忙"})
-
-    return app
-
-
-async def _answer(send: Send, status: int, body: object) -> None:
-    headers = [(b"content-type", b"application/json")]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": json.dumps(body).encode()})
+    return await post_json(base_url, PATH, body, api_key=API_KEY, key=key)
 
 
 async def test_files_once_and_heartbeats_the_receipt(
@@ -157,7 +121,7 @@ async def test_a_receipt_read_by_an_earlier_attempt_is_returned_without_asking(
 async def test_the_idempotency_key_stops_a_duplicate_the_lookup_missed(
     simulator: ASGIApp, recorder: DeliveryRecorder, house: Application
 ) -> None:
-    with serve(_with_lagging_lookup(simulator)) as base_url:
+    with serve(lagging_lookup(simulator, PATH)) as base_url:
         # An earlier attempt's POST arrived, but its answer never came back.
         earlier = await _post(base_url, connector.map(house), key=KEY)
 
@@ -244,9 +208,7 @@ async def test_a_platform_that_is_down_is_target_unavailable(
 async def test_an_unreachable_platform_is_target_unavailable(
     recorder: DeliveryRecorder, house: Application
 ) -> None:
-    with socket.socket() as probe:  # a port that was free a moment ago
-        probe.bind((HOST, 0))
-        port = probe.getsockname()[1]
+    port = free_port(HOST)
 
     with pytest.raises(TargetUnavailable):
         await connector.deliver(recorder.context(_config(f"http://{HOST}:{port}")), house)
@@ -270,12 +232,6 @@ def test_mapping_is_pure_and_covers_the_manifest_fields(house: Application) -> N
     assert set(body) == {field.name for field in connector.manifest.fields}
     assert (body["owner_name"], body["inspected_on"]) == ("𠮷祥英", INSPECTED.isoformat())
     assert connector.map(house) == body and house.model_dump() == before
-
-
-async def _decide(base_url: str, receipt_no: str, body: dict[str, str]) -> None:
-    async with httpx.AsyncClient(base_url=base_url) as http:
-        answer = await http.post(f"/_sim/applications/{receipt_no}/decision", json=body)
-        answer.raise_for_status()
 
 
 @pytest.mark.parametrize("reason", ["已现场复核", None])
