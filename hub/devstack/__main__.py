@@ -93,8 +93,8 @@ def _banner(stack: Stack, seconds: float) -> str:
     worker-a   玉祁社区 社区工作者
     worker-b   瑞星社区 社区工作者
     admin-a    玉祁社区 社区管理员
-    street-viewer / district-viewer   玉祁街道 / 惠山区 (只看统计)
-    it-admin   IT 管理员
+    street-viewer / district-viewer   玉祁街道 / 惠山区 (统计；数据下发：收集表、问卷)
+    it-admin   IT 管理员 (表单管理)
     operator   运维人员
 
   日志 Logs: {stack.log_dir}
