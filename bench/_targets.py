@@ -71,6 +71,8 @@ class ApiTarget:
             business_type="测试",
             fields=[FieldDecl(name="name", label="姓名")],
             concurrency=CONCURRENCY,
+            start_to_close_timeout_s=30,  # as elderly_api's: a call that ends within a minute
+            heartbeat_timeout_s=30,
         )
 
     def map(self, application: Application) -> dict[str, str]:

@@ -17,7 +17,7 @@ from temporalio.common import (
 )
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
-from connectors.sdk import Amends, DecisionPollDecl
+from connectors.sdk import Amends, DecisionPollDecl, Manifest
 from hub._state import HubState
 from hub.clock import beijing_today
 from hub.errors import InvalidInput, TargetUnavailable
@@ -215,6 +215,7 @@ def workflow_input(
                     if manifest.office_hours
                     else None
                 ),
+                local=files_locally(manifest),
             )
         )
     return SubmissionInput(
@@ -224,6 +225,28 @@ def workflow_input(
         targets=plans,
         community_code=submission.community_code,
         form_id=submission.form_id,
+    )
+
+
+#: The longest call a delivery makes as a local activity: its workflow task stays open while it
+#: runs (the worker heartbeats it), so only calls that end within this go that way.
+LOCAL_CALL_MAX_S = 60
+
+
+def files_locally(manifest: Manifest) -> bool:
+    """Whether this target's deliveries file as local activities (TargetPlan.local).
+
+    An API call that ends within LOCAL_CALL_MAX_S and has no rate limit to keep: a local activity
+    skips the server's activity task and the workflow task that takes its result (a quarter of
+    the server's work per delivery), where an activity task offers nothing such a call needs.
+    Robots stay activities (they heartbeat each step and their withdrawal rides on it), and so
+    do rate-limited targets: the server keeps a queue's rate limit across every worker for
+    activity tasks only. Safe retry is the connector's either way (look-up, idempotency key).
+    """
+    return (
+        manifest.kind == "api"
+        and manifest.rate_limit_per_minute is None
+        and manifest.start_to_close_timeout_s <= LOCAL_CALL_MAX_S
     )
 
 

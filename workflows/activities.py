@@ -365,7 +365,9 @@ class HubActivities:
             cipher=self._cipher,
             submission_id=submission_id,
             manifest=connector.manifest,
-            heartbeat=activity.heartbeat,
+            # A local activity has no heartbeats to send (the worker heartbeats its workflow
+            # task): its details stay with the attempt, in the asker.
+            heartbeat=_no_heartbeat if activity.info().is_local else activity.heartbeat,
         )
         ctx = DeliveryContext(
             idempotency_key=f"{submission_id}:{connector_id}",
@@ -486,16 +488,20 @@ class HubActivities:
         return outcome.model_copy(update={"recorded": True})
 
     def _start_attempt(self, submission_id: str, connector_id: str) -> Application:
-        """The application to file, its delivery marked 正在提交 first (the workflow no longer
-        does, since the patch running-in-activity)."""
-        with session_scope(self._engine) as session:
-            mark_delivery_running(session=session, submission_id=submission_id, target=connector_id)
-        return self._load_application(submission_id, connector_id)
+        """The application to file, its delivery marked 正在提交 in the same transaction (the
+        workflow no longer does, since the patch running-in-activity)."""
+        return self._load_application(submission_id, connector_id, mark_running=True)
 
-    def _load_application(self, submission_id: str, connector_id: str) -> Application:
+    def _load_application(
+        self, submission_id: str, connector_id: str, *, mark_running: bool = False
+    ) -> Application:
         """The submission's application, with the target's fields where its form version maps
         them for this connector (a `[targets.<id>]` table: Application.mapped)."""
         with session_scope(self._engine) as session:
+            if mark_running:
+                mark_delivery_running(
+                    session=session, submission_id=submission_id, target=connector_id
+                )
             submission = session.get(Submission, submission_id)
             if submission is None:
                 raise to_application_error(HubError(f"submission {submission_id} missing"))
@@ -527,6 +533,10 @@ class HubActivities:
             return await asyncio.to_thread(write)
 
         return save
+
+
+def _no_heartbeat(*details: Any) -> None:
+    pass
 
 
 async def _no_evidence(content: bytes, content_type: str) -> str:

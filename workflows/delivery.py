@@ -144,27 +144,18 @@ class DeliveryWorkflow:
             if not running:
                 self._status("running")
             running = False  # a second attempt comes after a wait with another status
-            activity, arg = _step(data)
             try:
-                return await workflow.execute_activity(
-                    activity,
-                    arg,
-                    task_queue=connector_queue(target.connector_id),
-                    start_to_close_timeout=timedelta(seconds=target.start_to_close_timeout_s),
-                    heartbeat_timeout=timedelta(seconds=target.heartbeat_timeout_s),
-                    retry_policy=delivery_retry_policy(target),
-                    # Withdrawn mid-attempt: wait for the robot to stop (its browser closed),
-                    # and for the receipt if it had already filed.
-                    cancellation_type=workflow.ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-                    result_type=DeliverOutput,
-                )
-            except ActivityError as err:
+                return await _file(data)
+            except (ActivityError, ApplicationError, CancelledError) as err:
+                # An activity's failure comes wrapped in ActivityError, a local activity's own
+                # as it is (temporalio 1.35): what failed is the same.
+                cause = err.cause if isinstance(err, ActivityError) else err
                 self._asked = None  # a question it asked is void with the attempt
-                if isinstance(err.cause, CancelledError):  # the robot stopped: withdrawn
+                if isinstance(cause, CancelledError):  # the robot stopped: withdrawn
                     raise asyncio.CancelledError from None
-                if _error_type(err) != "SsoLoginRequired":
-                    return failed_outcome(err)
-                if not await self._wait_for_login(data, err):
+                if not (isinstance(cause, ApplicationError) and cause.type == "SsoLoginRequired"):
+                    return failed_outcome(cause)
+                if not await self._wait_for_login(data, cause):
                     return DeliverOutput(
                         status="failed", message=RELOGIN_TIMED_OUT, error_type="SsoLoginRequired"
                     )
@@ -207,10 +198,8 @@ class DeliveryWorkflow:
             waited = True
         return waited
 
-    async def _wait_for_login(self, data: DeliveryInput, err: ActivityError) -> bool:
+    async def _wait_for_login(self, data: DeliveryInput, cause: ApplicationError) -> bool:
         """Ask her to log in again and wait until she has (True) or the wait is over (False)."""
-        cause = err.cause
-        assert isinstance(cause, ApplicationError)
         self._renewed = False
         await self._store("mark_delivery_needs_login", MarkNeedsLoginInput(
             submission_id=data.submission_id,
@@ -272,6 +261,40 @@ async def ask_for_decision(
         return unknown_decision(err)
 
 
+async def _file(data: DeliveryInput) -> DeliverOutput:
+    """One go at filing (or amending), retried per the connector's policy.
+
+    A short API call with no rate limit for the server to keep (TargetPlan.local) runs as a local
+    activity, in the worker running this delivery: no activity task through the server, no
+    separate workflow task for its result; its attempt and result are a marker in the history.
+    """
+    target = data.target
+    activity, arg = _step(data)
+    timeout = timedelta(seconds=target.start_to_close_timeout_s)
+    # Withdrawn mid-attempt: wait for the robot to stop (its browser closed), and for the
+    # receipt if it had already filed.
+    cancellation = workflow.ActivityCancellationType.WAIT_CANCELLATION_COMPLETED
+    if target.local:
+        return await workflow.execute_local_activity(
+            activity,
+            arg,
+            start_to_close_timeout=timeout,
+            retry_policy=delivery_retry_policy(target),
+            cancellation_type=cancellation,
+            result_type=DeliverOutput,
+        )
+    return await workflow.execute_activity(
+        activity,
+        arg,
+        task_queue=connector_queue(target.connector_id),
+        start_to_close_timeout=timeout,
+        heartbeat_timeout=timedelta(seconds=target.heartbeat_timeout_s),
+        retry_policy=delivery_retry_policy(target),
+        cancellation_type=cancellation,
+        result_type=DeliverOutput,
+    )
+
+
 def delivery_retry_policy(target: TargetPlan) -> RetryPolicy:
     # Temporal's backoff has no jitter: the deliver activity adds it (next_retry_delay).
     return RetryPolicy(
@@ -300,13 +323,8 @@ def _step(data: DeliveryInput) -> tuple[str, DeliverInput | AmendInput]:
     )
 
 
-def _error_type(err: ActivityError) -> str | None:
-    cause = err.cause
-    return cause.type if isinstance(cause, ApplicationError) else None
-
-
-def failed_outcome(err: ActivityError) -> DeliverOutput:
-    cause = err.cause
+def failed_outcome(cause: BaseException | None) -> DeliverOutput:
+    """What the worker is told of a delivery that failed with this (an activity error's cause)."""
     if isinstance(cause, ApplicationError):
         status = "rejected" if cause.type == "BusinessRejection" else "failed"
         return DeliverOutput(status=status, message=cause.message, error_type=cause.type)

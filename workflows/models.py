@@ -37,6 +37,10 @@ class TargetPlan(BaseModel):
     #: An amendment (修改后重新报送): the receipt the target gave the submission this one
     #: corrects; its connector amends that filing instead of filing anew.
     amends_receipt: str | None = None
+    #: File (or amend) as a local activity, in the worker running the delivery, instead of an
+    #: activity task through the server: for short API calls with no server-kept rate limit
+    #: (hub.submitting.files_locally). Absent (False) in workflows started before v6.
+    local: bool = False
 
 
 class SubmissionInput(BaseModel):

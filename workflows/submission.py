@@ -136,7 +136,7 @@ class SubmissionWorkflow:
                         continue  # she logged in again: the robot tries with her new token
                     outcome = DeliverOutput(status="failed", message=RELOGIN_TIMED_OUT)
                 else:
-                    outcome = failed_outcome(err)
+                    outcome = failed_outcome(err.cause)
             break
         await workflow.execute_activity(
             "record_delivery_result",

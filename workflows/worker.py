@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import compileall
 from collections.abc import Collection, Mapping, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
-from pathlib import Path
 
 from temporalio.client import Client
 from temporalio.worker import Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from connectors.sdk import BrowserPool, Connector, Manifest, load_connectors
 from hub.connector_config import connector_configs
@@ -33,6 +32,16 @@ from workflows.search import ensure_search_attributes
 from workflows.submission import SubmissionWorkflow
 
 ORCHESTRATION_ROLE = "orchestration"
+#: The workers' sandbox, with the hub's own workflow modules passed through. By default the
+#: sandbox imports a workflow's module afresh for every run it starts or replays (five a
+#: submission to four targets): a fifth of a fan-out's worker CPU. Ours keep no state between
+#: runs (constants only), so they are imported once. What that gives up, the restricted
+#: stand-ins for datetime, random and the like inside our workflow code, the tests keep: they
+#: run the same workflows on the default sandbox (tests/workflows, the replay tests), where a
+#: non-deterministic call fails.
+WORKFLOW_RUNNER = SandboxedWorkflowRunner(
+    restrictions=SandboxRestrictions.default.with_passthrough_modules("workflows")
+)
 
 
 async def run_worker(
@@ -91,7 +100,6 @@ def hub_workers(
 ) -> list[Worker]:
     """The orchestration queue's worker and one per connector's queue, as this process runs
     them (tests build theirs here too, so they run what production runs)."""
-    compile_workflow_modules()
     workers = []
     if orchestration:  # built only when served: a Worker registers its queue as it is made
         workers.append(
@@ -99,6 +107,7 @@ def hub_workers(
                 client,
                 task_queue=ORCHESTRATION,
                 workflows=[SubmissionWorkflow, CredentialCheckWorkflow],
+                workflow_runner=WORKFLOW_RUNNER,
                 activities=[
                     activities.mark_running,
                     activities.mark_waiting,
@@ -121,6 +130,7 @@ def hub_workers(
                 # Each target's deliveries run beside its activities: scale a busy target's
                 # robots by running more workers, and its deliveries come along.
                 workflows=[DeliveryWorkflow],
+                workflow_runner=WORKFLOW_RUNNER,
                 activities=[
                     activities.deliver,
                     activities.amend,
@@ -128,24 +138,15 @@ def hub_workers(
                     activities.verify_credentials,
                 ],
                 max_concurrent_activities=connector.manifest.concurrency,
+                # Deliveries filed as local activities (hub.submitting.files_locally) run here
+                # too, under the same limit.
+                max_concurrent_local_activities=connector.manifest.concurrency,
                 # The target's rate limit, kept by the server across every worker on the queue.
                 max_task_queue_activities_per_second=_per_second(connector.manifest),
             )
             for connector_id, connector in connectors.items()
         ),
     ]
-
-
-def compile_workflow_modules() -> None:
-    """Bytecode for the workflows package, written where it is missing or stale.
-
-    The workflow sandbox imports a workflow's module afresh for every run it starts or replays.
-    Where no bytecode is on disk (PYTHONDONTWRITEBYTECODE, an editable install) that is a compile
-    from source each time: about a millisecond of CPU per workflow run, a tenth of the fan-out's
-    worker CPU. Python never writes it then, so the worker does, once, as it starts; where the
-    folder is read-only (an installed package already has its bytecode) nothing is written.
-    """
-    compileall.compile_dir(Path(__file__).parent, maxlevels=0, quiet=2)
 
 
 def _per_second(manifest: Manifest) -> float | None:

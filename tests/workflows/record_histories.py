@@ -58,30 +58,31 @@ async def _left_waiting_for_her(handle: WorkflowHandle, fake: FakeTargets) -> No
     await _until(lambda: bool(fake.needs_login))
 
 
-#: name -> (targets' scripts, decision scripts, plans, how the run is driven)
+#: name -> (targets' scripts, decision scripts, plans, how the run is driven). api_sys files as a
+#: local activity (since v6), as an API target with no rate limit does.
 SCENARIOS: dict[str, tuple[dict[str, list[str]], dict[str, list[str]], list[TargetPlan], Drive]] = {
     "fan-out-with-decision": (
         {"robot_sys": ["down", "ok"], "api_sys": ["ok"]},
         {"robot_sys": ["pending", "approved"]},
-        [_plan("robot_sys", decisions=_QUICK_DECISIONS), _plan("api_sys")],
+        [_plan("robot_sys", decisions=_QUICK_DECISIONS), _plan("api_sys", local=True)],
         _to_the_end,
     ),
     "rejected-and-broken": (
         {"robot_sys": ["reject"], "api_sys": ["broken"], "slow_sys": ["down", "down"]},
         {},
-        [_plan("robot_sys"), _plan("api_sys"), _plan("slow_sys", attempts=2)],
+        [_plan("robot_sys"), _plan("api_sys", local=True), _plan("slow_sys", attempts=2)],
         _to_the_end,
     ),
     "sso-relogin": (
         {"sso_sys": ["login", "ok"], "api_sys": ["ok"]},
         {},
-        [_plan("sso_sys"), _plan("api_sys")],
+        [_plan("sso_sys"), _plan("api_sys", local=True)],
         _she_logs_in_again,
     ),
     "waiting-for-relogin": (
         {"sso_sys": ["login"], "api_sys": ["ok"]},
         {},
-        [_plan("sso_sys"), _plan("api_sys")],
+        [_plan("sso_sys"), _plan("api_sys", local=True)],
         _left_waiting_for_her,
     ),
 }

@@ -14,6 +14,7 @@ from types import SimpleNamespace
 
 import pytest
 from sqlmodel import select
+from temporalio.api.enums.v1 import EventType
 
 from connectors.city_data._manifest import MANIFEST as CITY_DATA
 from connectors.city_data._mapping import to_target as city_data_target
@@ -28,6 +29,7 @@ from hub.store._models import Submission
 from hub.submitting import create, start_fan_out
 from tests.factories import COMMUNITY, add_community, add_resident, make_store, make_vault
 from workflows.activities import HubActivities
+from workflows.delivery import delivery_id
 from workflows.worker import hub_workers
 
 # The city platform's declared fields; no review decisions to wait for here.
@@ -150,6 +152,18 @@ async def test_a_target_with_a_table_gets_the_fields_it_makes(hub):
     [collected] = hub.connectors["city_data"].sent
     assert (collected["business_type"], collected["summary"]) == ("高龄津贴", "90-99周岁")
     assert (collected["birth_date"], collected["business_date"]) == ("1936-01-01", "2026-11-25")
+    # elderly_api (a 30 s call, no rate limit) filed as a local activity; city_data (100 a
+    # minute, kept by the server) and the 180 s call as activity tasks.
+    kinds = {cid: await _filed_as(hub, submission_id, cid) for cid in hub.connectors}
+    assert kinds == {"elderly_api": "local", "city_data": "task", "civil_affairs": "task"}
+
+
+async def _filed_as(hub, submission_id: str, connector_id: str) -> str:
+    handle = hub.state.temporal.get_workflow_handle(delivery_id(submission_id, connector_id))
+    events = [event.event_type async for event in handle.fetch_history_events()]
+    if EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED in events:
+        return "task"
+    return "local" if EventType.EVENT_TYPE_MARKER_RECORDED in events else "?"
 
 
 async def test_without_a_table_the_connector_maps_it_itself(hub):

@@ -35,6 +35,7 @@ def test_every_scenario_was_recorded_for_each_version():
     assert stems >= {f"v3-{name}" for name in SCENARIOS}  # the activity marks 正在提交
     assert stems >= {f"v4-{name}" for name in SCENARIOS}  # …and records its success
     assert stems >= {f"v5-{name}" for name in SCENARIOS}  # input flags, not patches, decide
+    assert stems >= {f"v6-{name}" for name in SCENARIOS}  # API targets file locally
     assert "v2-sso-relogin-delivery-sso_sys" in stems
 
 

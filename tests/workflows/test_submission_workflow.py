@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections import Counter
+from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import AsyncExitStack
+from contextlib import AsyncExitStack, asynccontextmanager
+from typing import Any
 
 from temporalio import activity
+from temporalio.client import WorkflowHandle
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
@@ -49,6 +52,7 @@ class FakeTargets:
         self.needs_login: list[MarkNeedsLoginInput] = []
         self.waiting: list[MarkWaitingInput] = []
         self.withdrawn: list[str] = []
+        self.cancelled: list[str] = []  # attempts that saw their cancellation
 
     @activity.defn(name="mark_delivery_withdrawn")
     def mark_withdrawn(self, data: MarkRunningInput) -> None:
@@ -112,6 +116,12 @@ class FakeTargets:
             raise ApplicationError(
                 "社会救助系统需要确认您的身份", type="SsoLoginRequired", non_retryable=True
             )
+        if step == "hang":  # a slow target: waits until the attempt is cancelled
+            try:
+                await asyncio.sleep(60)
+            except asyncio.CancelledError:
+                self.cancelled.append(data.connector_id)
+                raise
         if step == "reject":
             raise ApplicationError(
                 "公民身份号码校验位错误", type="BusinessRejection", non_retryable=True
@@ -124,8 +134,10 @@ def _plan(
     attempts: int = 5,
     decisions: DecisionPlan | None = None,
     relogin_wait_s: float = 600,
+    local: bool = False,
 ) -> TargetPlan:
     return TargetPlan(
+        local=local,
         connector_id=connector_id,
         start_to_close_timeout_s=10,
         heartbeat_timeout_s=10,
@@ -167,22 +179,34 @@ def _workers(env: WorkflowEnvironment, fake: FakeTargets, plans: list[TargetPlan
     return [orchestration, *queue_workers]
 
 
-async def _run(env: WorkflowEnvironment, fake: FakeTargets, plans: list[TargetPlan]) -> object:
+@asynccontextmanager
+async def _started(
+    env: WorkflowEnvironment,
+    fake: FakeTargets,
+    plans: list[TargetPlan],
+    form_title: str = "高龄津贴申请",
+) -> AsyncIterator[WorkflowHandle]:
+    """The workers running and a submission to these targets started: its handle."""
     with ThreadPoolExecutor(4) as pool:
         async with AsyncExitStack() as running:
             for worker in _workers(env, fake, plans, pool):
                 await running.enter_async_context(worker)
-            return await env.client.execute_workflow(
+            yield await env.client.start_workflow(
                 SubmissionWorkflow.run,
                 SubmissionInput(
                     children=True,
                     submission_id=uuid.uuid4().hex,
-                    form_title="高龄津贴申请",
+                    form_title=form_title,
                     targets=plans,
                 ),
                 id=f"submission-{uuid.uuid4().hex}",
                 task_queue=ORCHESTRATION,
             )
+
+
+async def _run(env: WorkflowEnvironment, fake: FakeTargets, plans: list[TargetPlan]) -> Any:
+    async with _started(env, fake, plans) as handle:
+        return await handle.result()
 
 
 async def test_fans_out_to_every_target_and_records_each_result_once(temporal_env):
@@ -287,28 +311,14 @@ async def _until(condition, seconds: float = 20) -> None:
 async def test_an_expired_sign_on_waits_for_her_and_goes_on_once_she_logs_in(temporal_env):
     fake = FakeTargets({"sso_sys": ["login", "ok"], "api_sys": ["ok"]})
     plans = [_plan("sso_sys"), _plan("api_sys")]
-    with ThreadPoolExecutor(4) as pool:
-        async with AsyncExitStack() as running:
-            for worker in _workers(temporal_env, fake, plans, pool):
-                await running.enter_async_context(worker)
-            handle = await temporal_env.client.start_workflow(
-                SubmissionWorkflow.run,
-                SubmissionInput(
-                    children=True,
-                    submission_id=uuid.uuid4().hex,
-                    form_title="最低生活保障申请",
-                    targets=plans,
-                ),
-                id=f"submission-{uuid.uuid4().hex}",
-                task_queue=ORCHESTRATION,
-            )
-            await _until(lambda: fake.needs_login)
-            # The other target is not held up by the one waiting for her.
-            await _until(lambda: [r.connector_id for r in fake.recorded] == ["api_sys"])
-            assert fake.attempts["sso_sys"] == 1  # not retried on its own: no new token yet
+    async with _started(temporal_env, fake, plans, "最低生活保障申请") as handle:
+        await _until(lambda: fake.needs_login)
+        # The other target is not held up by the one waiting for her.
+        await _until(lambda: [r.connector_id for r in fake.recorded] == ["api_sys"])
+        assert fake.attempts["sso_sys"] == 1  # not retried on its own: no new token yet
 
-            await handle.signal(SubmissionWorkflow.sso_renewed, "sso_sys")
-            result = await handle.result()
+        await handle.signal(SubmissionWorkflow.sso_renewed, "sso_sys")
+        result = await handle.result()
 
     assert result.outcomes["sso_sys"].receipt_no == "R-sso_sys"
     assert fake.attempts["sso_sys"] == 2

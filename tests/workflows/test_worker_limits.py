@@ -7,8 +7,10 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 from connectors.sdk import FieldDecl, Manifest
+from workflows import worker
 from workflows.activities import HubActivities
 from workflows.queues import ORCHESTRATION, connector_queue
+from workflows.worker import WORKFLOW_RUNNER as PRODUCTION_RUNNER
 from workflows.worker import hub_workers
 
 
@@ -55,6 +57,11 @@ async def test_each_queue_gets_its_connectors_limits_and_only_what_this_process_
     }
     limited = by_queue[connector_queue("limited_sys")]
     assert limited["max_concurrent_activities"] == 2
+    assert limited["max_concurrent_local_activities"] == 2  # deliveries filed locally too
     assert limited["max_task_queue_activities_per_second"] == 0.5  # 30 a minute
     assert by_queue[connector_queue("free_sys")]["max_task_queue_activities_per_second"] is None
     assert [w.task_queue for w in robots_only] == [connector_queue("other_sys")]
+    # Every queue runs the module's sandbox: production's passes our workflow modules through
+    # (here, conftest's strict_sandbox has put the default one in its place).
+    assert all(w.config()["workflow_runner"] is worker.WORKFLOW_RUNNER for w in everything)
+    assert "workflows" in PRODUCTION_RUNNER.restrictions.passthrough_modules
