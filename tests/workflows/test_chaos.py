@@ -29,6 +29,7 @@ from connectors.sdk import load_connectors
 from hub.forms import FORMS
 from hub.settings import SimulatorSettings
 from hub.store import CredentialBind, bind_credential, create_submission, session_scope
+from hub.submitting import files_locally
 from simulators import create_civil_affairs_app, create_elderly_api_app
 from tests._servers import serve
 from tests.factories import (
@@ -53,8 +54,10 @@ API_KEY = SimulatorSettings().api_key
 
 
 def _plan(connector_id: str) -> TargetPlan:
-    # Short heartbeat timeout: a killed attempt is retried within seconds, not a minute.
+    # Short heartbeat timeout: a killed attempt is retried within seconds, not a minute. Filed
+    # as production files it: elderly_api as a local activity, in the robot worker's process.
     return TargetPlan(
+        local=files_locally(load_connectors()[connector_id].manifest),
         connector_id=connector_id,
         start_to_close_timeout_s=120,
         heartbeat_timeout_s=5,
