@@ -34,7 +34,7 @@ from workflows.submission import SubmissionWorkflow
 ORCHESTRATION_ROLE = "orchestration"
 #: The workers' sandbox, with the hub's own workflow modules passed through. By default the
 #: sandbox imports a workflow's module afresh for every run it starts or replays (five a
-#: submission to four targets): a fifth of a fan-out's worker CPU. Ours keep no state between
+#: submission to four targets): a tenth of a fan-out's worker CPU. Ours keep no state between
 #: runs (constants only), so they are imported once. What that gives up, the restricted
 #: stand-ins for datetime, random and the like inside our workflow code, the tests keep: they
 #: run the same workflows on the default sandbox (tests/workflows, the replay tests), where a
