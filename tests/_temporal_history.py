@@ -45,10 +45,35 @@ def client_codec(client: Client) -> PayloadCodec:
     return codec
 
 
+#: What the SDK's core writes beside a local activity's result in its marker: sequence number,
+#: attempt, activity id and type, times, backoff. No codec ever sees it (json/plain, temporalio
+#: 1.35), and nothing in it is anyone's.
+LOCAL_ACTIVITY_METADATA = frozenset(
+    {
+        "seq",
+        "attempt",
+        "activity_id",
+        "activity_type",
+        "complete_time",
+        "backoff",
+        "original_schedule_time",
+        "activation_index",
+    }
+)
+
+
 def payload_encodings(history: WorkflowHistory) -> list[str]:
     """Each payload's encoding as stored, leaving out what no codec ever touches: search
-    attributes (the server indexes them) and the ids of patches (the SDK writes those markers)."""
+    attributes (the server indexes them), the ids of patches (the SDK writes those markers) and
+    local activities' metadata (checked to be no more than LOCAL_ACTIVITY_METADATA; their
+    results and failures are counted)."""
     raw = history.to_json_dict()
+    for event in raw.get("events", []):
+        marker = event.get("markerRecordedEventAttributes", {})
+        if marker.get("markerName") == "core_local_activity":
+            for payload in marker["details"].pop("data")["payloads"]:
+                fields = set(json.loads(base64.b64decode(payload["data"])))
+                assert fields <= LOCAL_ACTIVITY_METADATA, fields - LOCAL_ACTIVITY_METADATA
     return [
         base64.b64decode(p["metadata"]["encoding"]).decode()
         for p in _payloads(raw, skip=("searchAttributes", "patch-data"))

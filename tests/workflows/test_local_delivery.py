@@ -4,15 +4,31 @@ with none of the server's activity-task events in the delivery's history."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
+from temporalio import activity
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowFailureError
+from temporalio.exceptions import ApplicationError
+from temporalio.worker import Worker
 
 from connectors.sdk import load_connectors
 from hub.submitting import files_locally
+from tests._temporal_history import (
+    client_codec,
+    decoded_history_text,
+    history_text,
+    payload_encodings,
+)
+from tests.factories import valid_id_number
 from tests.workflows.test_submission_workflow import FakeTargets, _plan, _run, _started, _until
-from workflows.delivery import delivery_id
+from workflows.delivery import DeliveryWorkflow, delivery_id
+from workflows.models import DeliverInput, DeliverOutput, DeliveryInput
+from workflows.queues import connector_queue
 from workflows.submission import SubmissionWorkflow
+
+NAME, ID_NUMBER = "𠮷祥英", valid_id_number("19420315", "2", seq=22)
 
 
 def test_short_api_calls_without_a_rate_limit_file_locally():
@@ -96,3 +112,50 @@ async def test_a_local_delivery_waits_for_her_to_log_in_again(temporal_env):
 
     assert result.outcomes["sso_sys"].receipt_no == "R-sso_sys"
     assert fake.attempts["sso_sys"] == 2
+
+
+class QuotingTarget:
+    """Quotes her back, as some targets do: first in a refusal (retried), then in its receipt."""
+
+    def __init__(self) -> None:
+        self.attempts = 0
+
+    @activity.defn(name="deliver")
+    async def deliver(self, data: DeliverInput) -> DeliverOutput:
+        self.attempts += 1
+        if self.attempts == 1:
+            raise ApplicationError(f"{NAME}（{ID_NUMBER}）暂时无法受理", type="TargetUnavailable")
+        return DeliverOutput(
+            status="succeeded", receipt_no="R-1", message=f"{NAME} 已受理", recorded=True
+        )
+
+
+async def test_a_local_deliverys_result_and_failures_are_stored_encrypted(temporal_env):
+    target, plan = QuotingTarget(), _plan("api_sys", local=True)
+    queue = connector_queue("api_sys")
+    async with Worker(
+        temporal_env.client,
+        task_queue=queue,
+        workflows=[DeliveryWorkflow],
+        activities=[target.deliver],
+    ):
+        handle = await temporal_env.client.start_workflow(
+            DeliveryWorkflow.run,
+            DeliveryInput(
+                submission_id=uuid.uuid4().hex, form_title="高龄津贴申请", target=plan,
+                started_running=True,
+            ),
+            id=f"delivery-{uuid.uuid4().hex}",
+            task_queue=queue,
+        )  # fmt: skip
+        assert (await handle.result()).message == f"{NAME} 已受理"
+    assert target.attempts == 2
+
+    history = await handle.fetch_history()  # as the server keeps it
+    assert any(e.HasField("marker_recorded_event_attributes") for e in history.events)
+    encodings = payload_encodings(history)  # the marker's result counted, core's metadata not
+    assert len(encodings) >= 3 and set(encodings) == {"binary/encrypted"}, encodings
+    raw = history_text(history)
+    assert NAME not in raw and ID_NUMBER not in raw
+    decoded = await decoded_history_text(history, client_codec(temporal_env.client))
+    assert f"{NAME} 已受理" in decoded  # the control: decoded, it shows
