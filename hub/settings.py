@@ -84,9 +84,10 @@ class BrowserSettings(BaseModel):
     """The robots' browser (people's browsers in the e2e tests stay Debian's desktop `chromium`).
 
     Debian's `chromium-headless-shell` is the same Chromium without the desktop browser around it,
-    the build Playwright itself runs headless: on 2 cores it files 2.5 times as many forms a
-    minute as `/usr/bin/chromium` does (bench/robots.py prints both). To watch a robot work, set
-    the executable to `/usr/bin/chromium` and headless to false: the shell has no window.
+    the build Playwright itself runs headless: on 2 cores it files nearly three times as many
+    forms a minute as `/usr/bin/chromium` does (bench/robots.py prints both). To watch a robot
+    work, set the executable to `/usr/bin/chromium` and headless to false: the shell has no
+    window.
     """
 
     executable: str = "/usr/bin/chromium-headless-shell"
